@@ -1,7 +1,148 @@
-"""The msp-learn command line (placeholder until the subcommands land)."""
+"""The ``msp-learn`` command line: thin wrappers over the package's functions.
+
+Exit codes: 0 all well, 1 content is invalid, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
 import sys
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+
+from msp_learn import _version
+from msp_learn.content import discover, load_paths
+from msp_learn.paths import content_paths, content_root, reference_paths
+
+NEW_KINDS = {"case-study": ("case_studies/{name}/case.yaml", "case-study.yaml"),
+             "myth": ("exercises/myths/{name}.yaml", "myth.yaml"),
+             "risk": ("exercises/risks/{name}.yaml", "risk-scenario.yaml")}
 
 
-def main(argv=None) -> int:
-    print("msp-learn: no subcommands yet", file=sys.stderr)
-    return 2
+class UsageError(Exception):
+    """Bad arguments: exit code 2."""
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    paths = args.paths or content_paths()
+    if not paths:
+        raise UsageError(f"no content found under {content_root()}; name a file or folder")
+    try:
+        catalogue = load_paths(paths, references=reference_paths())
+    except FileNotFoundError as exc:
+        raise UsageError(f"no such file or folder: {exc}") from None
+    problems = catalogue.all_problems
+    shown = [p for p in problems if p.is_error or not args.errors_only]
+    for problem in shown:
+        print(problem)
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    files = len(catalogue.files)
+    verdict = "OK" if not errors else "INVALID"
+    print(f"{verdict}: {files} file{'s' * (files != 1)} checked, {errors} error"
+          f"{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}.",
+          file=sys.stderr if shown and not errors else sys.stdout)
+    return 1 if errors else 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    try:
+        catalogue = load_paths(args.paths or content_paths(), references=reference_paths())
+    except FileNotFoundError as exc:
+        raise UsageError(f"no such file or folder: {exc}") from None
+    rows = []
+    for loaded in catalogue.files:
+        item = loaded.item
+        if item is None or (args.kind and loaded.kind != args.kind):
+            continue
+        title = getattr(item, "title", None) or getattr(item, "statement", "")
+        rows.append({"kind": loaded.kind, "id": item.id, "title": title,
+                     "level": getattr(item, "level", ""), "minutes": getattr(item, "minutes", ""),
+                     "path": loaded.path})
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        for kind in sorted({r["kind"] for r in rows}):
+            group = [r for r in rows if r["kind"] == kind]
+            print(f"{kind} ({len(group)})")
+            for r in group:
+                extra = f"  [{r['level']}, {r['minutes']} min]" if r["level"] else ""
+                print(f"  {r['id']:<40} {r['title'][:70]}{extra}")
+    invalid = sum(1 for f in catalogue.files if f.item is None)
+    if invalid:
+        print(f"({invalid} invalid file{'s' * (invalid != 1)} not listed: run 'msp-learn "
+              "validate')", file=sys.stderr)
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    name = args.name
+    if not name or not all(c.islower() or c.isdigit() or c == "-" for c in name) or (
+            name[0] == "-"):
+        raise UsageError(f"'{name}' is not a valid id: use lower-case letters, digits and "
+                         "hyphens, e.g. 'mrs-khan-finances'")
+    relative, starter = NEW_KINDS[args.kind]
+    target = Path(args.root or content_root()) / relative.format(name=name)
+    if target.exists():
+        raise UsageError(f"{target} already exists; choose another name")
+    text = resources.files("msp_learn").joinpath("starters", starter).read_text("utf-8")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text.replace("__ID__", name), encoding="utf-8")
+    print(f"wrote {target}\nnext: edit it, then run 'msp-learn validate {target}'")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from msp_learn.schemas.export import write_json_schemas
+
+    for path in write_json_schemas(Path(args.out) if args.out else None):
+        print(f"wrote {path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="msp-learn", description="Making Safeguarding Personal training kit.")
+    parser.add_argument("--version", action="version", version=f"msp-learn {_version.__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="check content files and report every problem")
+    p.add_argument("paths", nargs="*", help="files or folders (default: the kit's content)")
+    p.add_argument("--errors-only", action="store_true", help="do not print warnings")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("list", help="show what content exists")
+    p.add_argument("paths", nargs="*", help="files or folders (default: the kit's content)")
+    p.add_argument("--kind", choices=["case-study", "myth", "risk-scenario", "reflection-set"],
+                   help="only this kind of content")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("new", help="write a valid starter file to edit")
+    p.add_argument("kind", choices=sorted(NEW_KINDS), help="what to create")
+    p.add_argument("name", help="id of the new item, e.g. 'mrs-khan-finances'")
+    p.add_argument("--root", help="content folder to write into (default: the kit's content)")
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("schema", help="write JSON Schema files for editor completion")
+    p.add_argument("--out", help="folder to write to (default: msp_learn/schemas/json)")
+    p.set_defaults(func=cmd_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except UsageError as exc:
+        print(f"msp-learn {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
