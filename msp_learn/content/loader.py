@@ -98,16 +98,23 @@ def load_file(path: str | os.PathLike) -> LoadedFile:
                     f"{'a list' if isinstance(data, list) else 'a single value'}",
                     "Start with 'schema_version: 1' and 'kind: ...'.")
     kind = data.get("kind")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         guess = _guess_kind(path)
         if kind is None:
             mark = located.mark(())
             return fail(mark.line, mark.column, "'kind' is missing",
                         f"Add 'kind: {guess or 'case-study'}' (one of: {', '.join(KINDS)}).")
         mark = located.mark(("kind",))
+        if not isinstance(kind, str):
+            return fail(mark.line, mark.column, "'kind' should be one word",
+                        f"Use one of: {', '.join(KINDS)}.")
         return fail(mark.line, mark.column, f"'{kind}' is not a kind of content",
                     did_you_mean(kind, KINDS))
     version = data.get("schema_version")
+    if isinstance(version, bool):
+        mark = located.mark(("schema_version",))
+        return fail(mark.line, mark.column, "'schema_version' should be a number, not "
+                    f"{str(version).lower()}", f"Write 'schema_version: {SCHEMA_VERSION}'.")
     if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
         mark = located.mark(("schema_version",))
         return fail(mark.line, mark.column, f"schema_version {version} is newer than this kit "
@@ -152,7 +159,7 @@ def _check_risk(path: str, item: RiskScenario, located: Located) -> list[Problem
         mark = located.mark(("model_answer", "level"))
         problems.append(Problem(path, mark.line, mark.column, f"the model answer's level is "
                                 f"'{item.model_answer.level}' but the factors give "
-                                f"'{reasoned.level}' ({reasoned.level_reason})",
+                                f"'{reasoned.level}': {reasoned.level_reason}",
                                 "Change the level, or the likelihood and impact ratings."))
     for route in reasoned.escalate_to:
         if route.id in ("marac", "police", "legal-advice") and (

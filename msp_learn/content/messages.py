@@ -104,18 +104,21 @@ def translate(path: str, model: type[BaseModel], exc: ValidationError,
         owner, info = field_at(model, loc)
         names = [step for step in loc if isinstance(step, str)]
         name = names[-1] if names else "file"
-        described = f" ({info.description})" if info is not None and info.description else ""
         mark = located.mark(loc)
         if kind == "missing":
             mark = located.mark(loc[:-1])
             message = f"'{name}' is missing"
-            hint = f"Add '{name}:'{described}."
+            hint = f"Add '{name}:'. {_about(info)}".strip()
         elif kind == "extra_forbidden":
             mark = located.mark(loc, key=True)
             allowed = list(owner.model_fields) if owner else []
             message = f"unknown key '{name}'"
             hint = (did_you_mean(name, allowed, show_all=30, cutoff=0.75).replace("Use one of",
                     "Remove it; the keys allowed here are") if allowed else "Remove it.")
+        elif kind == "literal_error" and not isinstance(value, str):
+            allowed = _literals_in(info.annotation) if info is not None else []
+            message = f"'{name}' should be one of the allowed values, not {_describe(value)}"
+            hint = did_you_mean(None, allowed)
         elif kind == "literal_error":
             allowed = _literals_in(info.annotation) if info is not None else []
             where = f" for '{name}'" if names else ""
@@ -124,10 +127,13 @@ def translate(path: str, model: type[BaseModel], exc: ValidationError,
         elif kind == "string_pattern_mismatch":
             message = f"'{value}' is not a valid id for '{name}'"
             hint = (f"Use lower-case letters, digits and hyphens, e.g. '{_slugify(value)}'.")
-        elif kind in ("string_too_short", "too_short"):
-            message = f"'{name}' is empty" if kind == "string_too_short" or not value else (
-                f"'{name}' has too few entries ({err['msg'].lower()})")
-            hint = f"Fill it in{described}."
+        elif kind in ("string_too_short", "too_short") and not value:
+            message = f"'{name}' is empty"
+            hint = f"Fill it in. {_about(info)}".strip()
+        elif kind == "too_short":
+            need = err.get("ctx", {}).get("min_length", 1)
+            message = f"'{name}' has {len(value)} entr{'y' if len(value) == 1 else 'ies'}; it needs at least {need}"
+            hint = _about(info)
         elif kind in _EXPECTED:
             message = f"'{name}' should be {_EXPECTED[kind]}, not {_describe(value)}"
             hint = _about(info)

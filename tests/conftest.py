@@ -1,0 +1,40 @@
+"""Shared fixtures: the repo root, starter texts, and a helper that writes content files."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def starter(kind_file: str, ident: str = "example-item") -> str:
+    """The text of a starter file (as `msp-learn new` writes it) with its id filled in."""
+    text = resources.files("msp_learn").joinpath("starters", kind_file).read_text("utf-8")
+    return text.replace("__ID__", ident)
+
+
+def starter_data(kind_file: str, ident: str = "example-item") -> dict:
+    return yaml.safe_load(starter(kind_file, ident))
+
+
+@pytest.fixture
+def write(tmp_path):
+    """Write ``text`` (str, bytes or data) to ``tmp_path/name`` and return the path."""
+
+    def _write(name: str, content) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        elif isinstance(content, str):
+            path.write_text(content, encoding="utf-8")
+        else:
+            path.write_text(yaml.safe_dump(content, sort_keys=False, allow_unicode=True),
+                            encoding="utf-8")
+        return path
+
+    return _write

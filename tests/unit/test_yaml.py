@@ -1,0 +1,77 @@
+"""Reading YAML with positions."""
+
+import pytest
+
+from msp_learn.content._yaml import MAX_DEPTH, Mark, YamlError, decode, parse
+
+
+def test_positions_of_keys_and_values_are_recorded():
+    """Are keys and values placed at their 1-based line and column?"""
+    located, problems = parse("a: 1\nb:\n  - x: hello\n")
+    assert problems == []
+    assert located.data == {"a": 1, "b": [{"x": "hello"}]}
+    assert located.keys[("b", 0, "x")] == Mark(3, 5)
+    assert located.values[("b", 0, "x")] == Mark(3, 8)
+    assert located.mark(("b", 0, "missing")) == Mark(3, 5)
+
+
+def test_duplicate_keys_are_reported_not_dropped():
+    """Does a repeated key give a problem naming the first occurrence?"""
+    _, problems = parse("id: a\ntitle: x\nid: b\n")
+    assert len(problems) == 1
+    assert problems[0].mark == Mark(3, 1)
+    assert "first at line 1" in problems[0].message
+
+
+@pytest.mark.parametrize("text, line", [
+    ("a: [1, 2\n", 2), ("a: 1\n b: 2\n", 2), ("- a\nb: 1\n", 2), ("a: 'open\n", 2),
+])
+def test_syntax_errors_have_a_position(text, line):
+    """Does broken YAML raise YamlError with the line of the problem?"""
+    with pytest.raises(YamlError) as info:
+        parse(text)
+    assert info.value.mark.line == line
+    assert info.value.message.startswith("YAML syntax")
+
+
+def test_python_tags_are_refused():
+    """Is an arbitrary-object tag refused rather than constructed?"""
+    with pytest.raises(YamlError, match="tag"):
+        parse("a: !!python/object:os.system echo\n")
+
+
+def test_alias_bombs_are_stopped():
+    """Does a billion-laughs file stop with an error instead of eating memory?"""
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 8)]
+    with pytest.raises(YamlError, match="too many values"):
+        parse("\n".join(lines) + "\n")
+
+
+def test_deep_nesting_is_stopped_with_a_position():
+    """Is nesting deeper than the limit reported (including past Python's recursion limit)?"""
+    with pytest.raises(YamlError, match="nesting"):
+        parse("a: " + "[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5) + "\n")
+    with pytest.raises(YamlError, match="nesting") as info:
+        parse("a: " + "[" * 5000 + "]" * 5000 + "\n")
+    assert info.value.mark.line == 1 and info.value.mark.column > MAX_DEPTH
+
+
+def test_binary_and_non_utf8_are_refused_with_a_place():
+    """Do NUL bytes and invalid UTF-8 give an error at the offending byte?"""
+    with pytest.raises(YamlError, match="not a text file") as info:
+        decode(b"a: 1\nb: \x00\n")
+    assert info.value.mark == Mark(2, 4)
+    with pytest.raises(YamlError, match="UTF-8"):
+        decode(b"a: \xff\xfe\n")
+
+
+@pytest.mark.parametrize("text", ["", "   \n", "# only a comment\n"])
+def test_empty_files(text):
+    with pytest.raises(YamlError):
+        parse(text)
+
+
+def test_several_documents_are_refused():
+    with pytest.raises(YamlError, match="more than one"):
+        parse("a: 1\n---\nb: 2\n")
