@@ -1,6 +1,7 @@
 """The ``msp-learn`` command line: thin wrappers over the package's functions.
 
-Exit codes: 0 all well, 1 content is invalid, 2 usage error.
+Exit codes: 0 all well, 1 content is invalid (or, for ``coverage``, something is uncovered),
+2 usage error.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     shown = [p for p in problems if p.is_error or not args.errors_only]
     for problem in shown:
         print(problem)
+    if args.readability:
+        _print_readability(catalogue)
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
     files = len(catalogue.files)
@@ -45,6 +48,49 @@ def cmd_validate(args: argparse.Namespace) -> int:
           f"{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}.",
           file=sys.stderr if shown and not errors else sys.stdout)
     return 1 if errors else 0
+
+
+def _print_readability(catalogue) -> None:
+    """Per-file Flesch reading ease of the learner-facing text, then the whole set's."""
+    from msp_learn.content.lint import Readability, readability
+
+    rows = [(loaded.path, readability(loaded.item)) for loaded in catalogue.files
+            if loaded.item is not None]
+    print("Readability (Flesch reading ease of learner-facing text; 60 or more is plain "
+          "English, higher is easier):")
+    for path, r in rows:
+        print(f"  {r.score:5.1f}  {r.band:<16} {r.words_per_sentence:4.1f} words/sentence  {path}")
+    if rows:
+        total = Readability(sum(r.words for _, r in rows), sum(r.sentences for _, r in rows),
+                            sum(r.syllables for _, r in rows))
+        print(f"  {total.score:5.1f}  {total.band:<16} {total.words_per_sentence:4.1f} "
+              f"words/sentence  all {len(rows)} valid file{'s' * (len(rows) != 1)}")
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from msp_learn.content.lint import content_set_problems
+    from msp_learn.coverage import coverage, render
+
+    paths = args.paths or content_paths()
+    if not paths:
+        raise UsageError(f"no content found under {content_root()}; name a file or folder")
+    try:
+        catalogue = load_paths(paths, references=reference_paths())
+    except FileNotFoundError as exc:
+        raise UsageError(f"no such file or folder: {exc}") from None
+    cov = coverage(catalogue)
+    print(render(cov))
+    warnings = [p for f in catalogue.files if f.item is not None
+                for p in content_set_problems(f.path, f.item, f.located)]
+    if warnings:
+        print(f"\nContent-set checks ({len(warnings)} warning{'s' * (len(warnings) != 1)}):")
+        for problem in sorted(warnings):
+            print(problem)
+    invalid = sum(1 for f in catalogue.files if f.item is None)
+    if invalid:
+        print(f"({invalid} invalid file{'s' * (invalid != 1)} not counted: run 'msp-learn "
+              "validate')", file=sys.stderr)
+    return 0 if cov.complete else 1
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -111,7 +157,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check content files and report every problem")
     p.add_argument("paths", nargs="*", help="files or folders (default: the kit's content)")
     p.add_argument("--errors-only", action="store_true", help="do not print warnings")
+    p.add_argument("--readability", action="store_true",
+                   help="also print each valid file's Flesch reading ease (learner-facing text "
+                   "only; 60 or more is plain English). A report only: it never fails a file")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser(
+        "coverage", help="show which items cover each principle, abuse category, toolkit "
+        "section, MCA principle and situation",
+        description="Count, for each term of the vocabularies the content set must cover "
+        "(abuse_categories, principles, toolkit_sections, mca_principles, situations), the "
+        "valid items that cover it, and print a table; uncovered rows are marked '!' and "
+        "'UNCOVERED'. Case studies are also checked against the content-set rules (at least "
+        "3 nodes and 3 endings that differ in both outcome measures); these are warnings. "
+        "Exit 0 when every term is covered, 1 when something is uncovered, 2 on a usage error.")
+    p.add_argument("paths", nargs="*", help="files or folders (default: the kit's content)")
+    p.set_defaults(func=cmd_coverage)
 
     p = sub.add_parser("list", help="show what content exists")
     p.add_argument("paths", nargs="*", help="files or folders (default: the kit's content)")

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from msp_learn.content._yaml import Located, YamlError, decode, parse
 from msp_learn.content.graph import check_case_study
+from msp_learn.content.lint import lint
 from msp_learn.content.messages import did_you_mean, translate
 from msp_learn.content.problems import Problem
 from msp_learn.engine.risk import assess
@@ -131,6 +132,7 @@ def load_file(path: str | os.PathLike) -> LoadedFile:
         result.problems.extend(translate(path, model, exc, located))
         return result
     result.problems.extend(_check_item(path, item, located))
+    result.problems.extend(lint(path, item, located))
     if not any(p.is_error for p in result.problems):
         result.item = item
     return result

@@ -1,0 +1,348 @@
+"""Content lint: checks that keep material safe and readable, run on every validated item.
+
+* No real-looking personal data in any text: NHS numbers, National Insurance numbers, UK phone
+  numbers, email addresses, full UK postcodes (errors).
+* No placeholder text left in: TODO, TBC, TBD, FIXME, XXX, lorem ipsum, '...', '[insert'
+  (errors; an author's ``comment`` may hold a TODO).
+* Plain English: a warning for any sentence over :data:`MAX_SENTENCE_WORDS` words, and a
+  Flesch reading-ease figure per file (:func:`readability`), reported but never an error.
+* Content-set rules for case studies (:func:`content_set_problems`): at least three decision
+  points and three endings, with endings that differ in both MSP outcome measures. These are
+  warnings for the kit's own content set, run by ``msp-learn coverage``, not by ``validate``:
+  a trainer's one-node warm-up case study is still a valid file.
+
+Every problem is placed at the value it is about, and inside a long text at the line where the
+match or the sentence starts.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from msp_learn.content._yaml import Located, Mark
+from msp_learn.content.messages import field_at
+from msp_learn.content.problems import Problem
+
+#: A sentence longer than this many words gets a warning.
+MAX_SENTENCE_WORDS = 35
+#: Text fields never shown to learners (not in the readability figure or the sentence check).
+NOT_LEARNER_FACING = frozenset({"comment", "trainer_notes", "detail", "uuid"})
+#: Fields exempt from the placeholder check: an author's own note may say TODO.
+PLACEHOLDER_EXEMPT = frozenset({"comment"})
+
+PII_HINT = ("Use fictional, non-identifying detail: leave it out, or describe it "
+            "('her mobile number', 'a flat in the town centre').")
+PLACEHOLDER_HINT = "Finish the text, or remove the placeholder."
+
+_PHONE = re.compile(
+    r"(?<![\w+])(?:\+44[ ]?(?:\(0\)[ ]?)?|\(?0)[127](?:(?:[ -]|\)[ ]?)?\d){8,9}(?![\w])")
+_NHS = re.compile(r"(?<![\w-])(?:\d{3}[ -]\d{3}[ -]\d{4}|\d{10})(?![\w-])")
+_NINO = re.compile(r"\b[A-Z]{2}[ ]?\d{2}[ ]?\d{2}[ ]?\d{2}[ ]?[A-D]\b")
+_EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+_POSTCODE = re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)[ ]?\d[A-Z]{2}\b")
+
+#: (pattern, what it looks like), checked in this order; later overlapping matches are dropped.
+PII_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (_EMAIL, "an email address"),
+    (_PHONE, "a UK phone number"),
+    (_NHS, "an NHS number"),
+    (_NINO, "a National Insurance number"),
+    (_POSTCODE, "a full UK postcode"),
+)
+PLACEHOLDERS = re.compile(
+    r"\b(?:TODO|TBC|TBD|FIXME)\b|(?<![A-Za-z])(?:XXX+|xxx+)(?![A-Za-z])|\.{3,}"
+    r"|\b(?i:lorem ipsum)\b|\[\s*(?i:insert)\b")
+
+_ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|cf|vs|Mr|Mrs|Ms|Dr|St|para|paras|ch)\.",
+                            re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'\u201d\u2019)\]]))\s+")
+_WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:['\u2019-][A-Za-z0-9\u00c0-\u024f]+)*")
+
+
+# -- which strings are prose ------------------------------------------------------------------
+
+def _annotation_parts(annotation: Any) -> Iterator[Any]:
+    """Every type and metadata object inside ``annotation`` (through list, Optional, Annotated)."""
+    yield annotation
+    metadata = getattr(annotation, "__metadata__", ())
+    yield from metadata
+    for arg in typing.get_args(annotation):
+        if arg in metadata:
+            continue
+        yield from _annotation_parts(arg)
+
+
+def _is_prose(info: FieldInfo | None) -> bool:
+    """True for free text (``Text`` or ``str``), false for ids, vocabulary terms and the like."""
+    if info is None:
+        return False
+    parts = list(_annotation_parts(info.annotation)) + list(info.metadata)
+    if any(typing.get_origin(p) is typing.Literal for p in parts):
+        return False
+    if any(getattr(p, "pattern", None) for p in parts):
+        return False
+    return any(p is str for p in parts)
+
+
+def strings(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """Every (path, string) in raw parsed data, in file order."""
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from strings(value, path + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from strings(value, path + (i,))
+
+
+def _field_name(path: tuple) -> str | None:
+    names = [step for step in path if isinstance(step, str)]
+    return names[-1] if names else None
+
+
+def prose(model: type[BaseModel], data: Any, *, learner_facing: bool = True
+          ) -> Iterator[tuple[tuple, str]]:
+    """(path, text) of every free-text value of ``data`` read as ``model``.
+
+    With ``learner_facing`` (the default), author and trainer notes are left out.
+    """
+    for path, text in strings(data):
+        _, info = field_at(model, path)
+        if not _is_prose(info):
+            continue
+        if learner_facing and _field_name(path) in NOT_LEARNER_FACING:
+            continue
+        yield path, text
+
+
+# -- plain English ----------------------------------------------------------------------------
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` (runs of letters and digits, with inner apostrophes and hyphens)."""
+    return _WORD.findall(text)
+
+
+def sentences(text: str) -> list[str]:
+    """``text`` split into sentences; common abbreviations such as 'e.g.' do not end one."""
+    text = " ".join(text.split())
+    if not text:
+        return []
+    protected = _ABBREVIATIONS.sub(lambda m: m.group().replace(".", "\0"), text)
+    parts = [p.replace("\0", ".").strip() for p in _SENTENCE_END.split(protected)]
+    return [p for p in parts if words(p)]
+
+
+def syllables(word: str) -> int:
+    """A rough syllable count: vowel groups, less a silent final 'e' and '-ed'/'-es' endings."""
+    total = 0
+    for part in re.split(r"[-\u2019']", word.lower()):
+        letters = re.sub(r"[^a-z\u00e0-\u024f]", "", part)
+        if not letters:
+            total += 1 if part else 0  # a number reads as about one syllable per group
+            continue
+        if len(letters) <= 3:
+            total += 1
+            continue
+        trimmed = re.sub(r"(?:[^laeiouy]es|[^laeiouydt]ed|[^laeiouy]e)$",
+                         lambda m: m.group()[0], letters)
+        trimmed = re.sub(r"^y", "", trimmed)
+        total += max(1, len(re.findall(r"[aeiouy\u00e0-\u00ff]+", trimmed)))
+    return max(1, total)
+
+
+@dataclass(frozen=True)
+class Readability:
+    """Flesch reading ease of a body of text, with the counts it came from."""
+
+    words: int
+    sentences: int
+    syllables: int
+
+    @property
+    def score(self) -> float:
+        """206.835 - 1.015 (words per sentence) - 84.6 (syllables per word); higher is easier."""
+        if not self.words or not self.sentences:
+            return 0.0
+        return (206.835 - 1.015 * self.words / self.sentences
+                - 84.6 * self.syllables / self.words)
+
+    @property
+    def words_per_sentence(self) -> float:
+        return self.words / self.sentences if self.sentences else 0.0
+
+    @property
+    def band(self) -> str:
+        """A plain description of the score (Flesch's own bands, simplified)."""
+        score = self.score
+        for floor, name in ((80, "easy"), (60, "plain English"), (50, "fairly difficult"),
+                            (30, "difficult")):
+            if score >= floor:
+                return name
+        return "very difficult"
+
+
+def readability_of(texts: typing.Iterable[str]) -> Readability:
+    """Readability of several separate texts taken together (each is at least one sentence)."""
+    n_words = n_sentences = n_syllables = 0
+    for text in texts:
+        for sentence in sentences(text):
+            found = words(sentence)
+            n_sentences += 1
+            n_words += len(found)
+            n_syllables += sum(syllables(w) for w in found)
+    return Readability(n_words, n_sentences, n_syllables)
+
+
+def readability(item: BaseModel) -> Readability:
+    """Readability of an item's learner-facing text."""
+    data = item.model_dump(mode="json", exclude_none=True)
+    return readability_of(text for _, text in prose(type(item), data))
+
+
+# -- placing a match inside a value -----------------------------------------------------------
+
+class _Source:
+    """The file's text, to turn a match inside a value into a line and column."""
+
+    def __init__(self, text: str | None, located: Located) -> None:
+        self.text = text
+        self.starts = [0]
+        if text is not None:
+            self.starts += [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        self.marks = sorted({(m.line, m.column) for m in (*located.values.values(),
+                                                          *located.keys.values())})
+
+    def offset(self, line: int, column: int) -> int:
+        assert self.text is not None
+        if line - 1 >= len(self.starts):
+            return len(self.text)
+        return min(self.starts[line - 1] + column - 1, len(self.text))
+
+    def place(self, mark: Mark, needle: str, after: int = 0) -> tuple[Mark, int]:
+        """Where ``needle`` starts within the value at ``mark`` (searching from ``after``).
+
+        Returns the mark and the offset to search from next; the value's own mark when the
+        needle cannot be found in the source (escaped quotes, for example).
+        """
+        if self.text is None or not needle.split():
+            return mark, after
+        start = max(self.offset(mark.line, mark.column), after)
+        i = bisect.bisect_right(self.marks, (mark.line, mark.column))
+        end = self.offset(*self.marks[i]) if i < len(self.marks) else len(self.text)
+        pattern = r"\s+".join(re.escape(part) for part in needle.split())
+        found = re.compile(pattern).search(self.text, start, end)
+        if not found:
+            return mark, after
+        line = bisect.bisect_right(self.starts, found.start())
+        return Mark(line, found.start() - self.starts[line - 1] + 1), found.end()
+
+
+# -- the checks -------------------------------------------------------------------------------
+
+def _pii(text: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, matched text, description) of each real-looking personal detail."""
+    hits: list[tuple[int, int, str, str]] = []
+    for pattern, what in PII_PATTERNS:
+        for m in pattern.finditer(text):
+            if any(m.start() < end and start < m.end() for start, end, _, _ in hits):
+                continue
+            hits.append((m.start(), m.end(), m.group(), what))
+    return sorted(hits)
+
+
+def _short(text: str, limit: int = 8) -> str:
+    found = text.split()
+    return " ".join(found[:limit]) + (" ..." if len(found) > limit else "")
+
+
+def lint(path: str, item: BaseModel, located: Located, text: str | None = None) -> list[Problem]:
+    """Every lint problem in a validated item, placed at its value.
+
+    ``text`` is the file's source (read from ``path`` when not given) and is used only to
+    place a match inside a long value at its own line.
+    """
+    if text is None:
+        try:
+            text = Path(path).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            text = None
+    source = _Source(text, located)
+    model = type(item)
+    problems: list[Problem] = []
+
+    def report(where: Mark, message: str, hint: str, severity: str = "error") -> None:
+        problems.append(Problem(path, where.line, where.column, message, hint, severity))
+
+    for value_path, value in strings(located.data):
+        mark = located.mark(value_path)
+        name = _field_name(value_path)
+        found: list[tuple[int, str, str, str]] = []
+        for start, _, matched, what in _pii(value):
+            found.append((start, matched, f"'{matched}' looks like {what}", PII_HINT))
+        if name not in PLACEHOLDER_EXEMPT:
+            for m in PLACEHOLDERS.finditer(value):
+                found.append((m.start(), m.group(), f"placeholder text '{m.group()}'",
+                              PLACEHOLDER_HINT))
+        cursor = 0
+        for _, matched, message, hint in sorted(found):
+            where, cursor = source.place(mark, matched, cursor)
+            report(where, message, hint)
+
+    data = located.data
+    for value_path, value in prose(model, data):
+        mark = located.mark(value_path)
+        cursor = 0
+        for sentence in sentences(value):
+            count = len(words(sentence))
+            opening = " ".join(sentence.split()[:4])
+            where, next_cursor = source.place(mark, opening, cursor)
+            cursor = max(cursor, next_cursor)
+            if count > MAX_SENTENCE_WORDS:
+                report(where, f"this sentence has {count} words ('{_short(sentence)}'); "
+                       f"keep sentences to {MAX_SENTENCE_WORDS} words or fewer",
+                       "Split it into two or more sentences.", "warning")
+    return problems
+
+
+def content_set_problems(path: str, item: BaseModel, located: Located) -> list[Problem]:
+    """Warnings for a case study that falls short of the content set's rules.
+
+    At least three decision points and three endings, and endings that differ in both
+    ``outcome_achievement`` and ``risk_outcome`` (at least two values of each). Other kinds
+    have no content-set rules and give nothing.
+    """
+    if getattr(item, "kind", None) != "case-study":
+        return []
+    problems: list[Problem] = []
+
+    def report(where: tuple, message: str, hint: str) -> None:
+        mark = located.mark(where)
+        problems.append(Problem(path, mark.line, mark.column, message, hint, "warning"))
+
+    nodes, endings = item.nodes, item.endings
+    if len(nodes) < 3:
+        report(("nodes",), f"the case study has {len(nodes)} decision point"
+               f"{'s' * (len(nodes) != 1)}; the content set asks for at least 3",
+               "Add nodes so the learner makes several decisions as the story unfolds.")
+    if len(endings) < 3:
+        report(("endings",), f"the case study has {len(endings)} ending"
+               f"{'s' * (len(endings) != 1)}; the content set asks for at least 3",
+               "Add endings so different practice leads to different outcomes.")
+    for field, what in (("outcome_achievement", "whether the person's outcomes were achieved"),
+                        ("risk_outcome", "what happened to the risk")):
+        values = {getattr(e, field) for e in endings}
+        if len(values) < 2:
+            report(("endings",), f"every ending has {field} '{next(iter(values))}'",
+                   f"Let the endings differ in {what}, so the learner sees the effect of "
+                   "their choices.")
+    return problems
