@@ -148,6 +148,29 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import os
+
+    from msp_learn.paths import apps_dir
+    from msp_learn.server import serve
+
+    folder = Path(args.apps_dir) if args.apps_dir else apps_dir()
+    if not (folder / "home.ipynb").is_file():
+        raise UsageError(f"no Voila apps in {folder} (expected home.ipynb)")
+    if args.pool_size < 0 or args.port <= 0 or args.cull_idle_timeout < 0:
+        raise UsageError("--pool-size and --cull-idle-timeout must be >= 0, --port > 0")
+    if args.db:
+        os.environ["MSP_LEARN_DB"] = args.db
+    from msp_learn.store import Store
+
+    try:  # open (and migrate) the store once before any kernel does, and fail early
+        Store().close()
+    except Exception as exc:  # a bad URL or an unreachable database: say so plainly
+        raise UsageError(f"cannot open the progress store: {exc}") from None
+    return serve(apps_dir=folder, host=args.host, port=args.port, pool_size=args.pool_size,
+                 cull_idle_timeout=args.cull_idle_timeout, open_browser=args.open)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="msp-learn", description="Making Safeguarding Personal training kit.")
@@ -186,6 +209,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", help="id of the new item, e.g. 'mrs-khan-finances'")
     p.add_argument("--root", help="content folder to write into (default: the kit's content)")
     p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("serve", help="start the Voila apps (the gallery) on this machine")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    p.add_argument("--port", type=int, default=8866, help="port (default: %(default)s)")
+    p.add_argument("--pool-size", type=int, default=1,
+                   help="preheated kernels kept ready per app; size it for the room "
+                   "(0 turns preheating off; default: %(default)s)")
+    p.add_argument("--cull-idle-timeout", type=int, default=600,
+                   help="seconds before the kernel of a closed or abandoned page is shut down "
+                   "(default: %(default)s)")
+    p.add_argument("--db", help="progress store URL (default: $MSP_LEARN_DB, else SQLite in "
+                   "$MSP_LEARN_DATA or ~/.local/share/msp_learn)")
+    p.add_argument("--apps-dir", help="folder of app notebooks (default: the kit's voila_apps)")
+    p.add_argument("--open", action="store_true", help="open a browser too")
+    p.set_defaults(func=cmd_serve)
+
+    from msp_learn.cli_learner import add_commands
+
+    add_commands(sub)
 
     p = sub.add_parser("schema", help="write JSON Schema files for editor completion")
     p.add_argument("--out", help="folder to write to (default: msp_learn/schemas/json)")

@@ -33,3 +33,11 @@ def content_paths(root: Path | None = None) -> list[Path]:
     """The content folders that exist under ``root`` (default: :func:`content_root`)."""
     root = root or content_root()
     return [root / d for d in CONTENT_DIRS if (root / d).is_dir()]
+
+
+def apps_dir() -> Path:
+    """The folder of Voila app notebooks: ``voila_apps/`` beside the content, else the kit's."""
+    for candidate in (content_root(), Path(__file__).resolve().parent.parent):
+        if (candidate / "voila_apps" / "home.ipynb").is_file():
+            return candidate / "voila_apps"
+    return content_root() / "voila_apps"

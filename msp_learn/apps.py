@@ -1,0 +1,257 @@
+"""The Voila apps and notebook helpers: read the URL, find the content, open the learner's store.
+
+Each notebook in ``voila_apps/`` is one call into this module, so no logic lives in notebooks.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from urllib.parse import parse_qs, urlencode
+
+import ipywidgets as W
+from IPython.display import display
+
+from msp_learn.content import Catalogue, load_default
+from msp_learn.vocab import vocabulary
+from msp_learn.widgets import (
+    CaseStudyView, JournalView, MemoryTracker, QuizView, RiskView, StoreTracker,
+)
+from msp_learn.widgets._common import app_root, box, button, esc
+from msp_learn.widgets.journal_view import activity_options
+
+APPS = {"case-study": "case_study.ipynb", "risk-scenario": "risk.ipynb", "quiz": "quiz.ipynb",
+        "journal": "journal.ipynb", "home": "home.ipynb"}
+
+
+@cache
+def catalogue() -> Catalogue:
+    """The kit's content, loaded once per kernel."""
+    return load_default()
+
+
+@cache
+def store():
+    from msp_learn.store import Store
+
+    return Store()
+
+
+def params() -> dict[str, str]:
+    """The page's URL query parameters (waits for the request in a preheated Voila kernel)."""
+    try:
+        from voila.utils import wait_for_request
+
+        wait_for_request()
+    except Exception:  # outside Voila, or the request info is unavailable: no parameters
+        pass
+    query = parse_qs(os.environ.get("QUERY_STRING", ""))
+    return {key: values[0] for key, values in query.items() if values}
+
+
+def link(app: str, **query: str | None) -> str:
+    """A relative link to another app, with the query escaped for a URL and for HTML."""
+    query = {k: v for k, v in query.items() if v}
+    return esc(APPS[app] + ("?" + urlencode(query) if query else ""))
+
+
+def tracker_for(learner: str | None):
+    return StoreTracker(store(), learner) if learner else MemoryTracker()
+
+
+def _name_form(app: str, query: dict[str, str], message: str = "") -> W.Widget:
+    """Ask for a name or pseudonym once; continuing puts it in the URL, so reloads keep it."""
+    name = W.Text(description="Your name or a pseudonym", style={"description_width": "initial"},
+                  layout=W.Layout(width="auto"))
+    name.add_class("msp-learner-name")
+    go = button("Continue", "msp-continue-name", style="primary")
+    out = box("", "msp-name-status")
+
+    def submit(_=None) -> None:
+        try:
+            learner = store().learner(name.value)
+        except ValueError as exc:
+            out.value = f"<p role='alert'>{esc(exc)}</p>"
+            return
+        href = link(app, **{**query, "learner": learner.name})
+        out.value = (f"<p role='status'>Welcome, {esc(learner.name)}. "
+                     f"<a class='msp-go' href='{href}'>Continue as {esc(learner.name)}</a></p>")
+
+    go.on_click(submit)
+    return W.VBox([box("<h2>Who is learning?</h2><p>Give a name or a pseudonym. Everything you "
+                       f"do is saved under it, so you never lose your place.{esc(message)}</p>"),
+                   name, go, out])
+
+
+def _missing(kind: str, ident: str | None, learner: str | None) -> W.Widget:
+    what = kind.replace("-", " ")
+    text = (f"<h1>Not found</h1><p>There is no {esc(what)} called '{esc(ident)}'.</p>"
+            if ident else f"<h1>Choose a {esc(what)}</h1><p>No {esc(what)} was named in the link."
+            "</p>")
+    return app_root(box(text + f"<p><a href='{link('home', learner=learner)}'>Back to the "
+                               "gallery</a></p>"), name="missing")
+
+
+def _with_learner(app: str, build) -> W.Widget:
+    """Run ``build(learner, query)`` once the learner is known, asking for a name if needed."""
+    catalogue()  # load content before waiting for the request, so a preheated kernel has it
+    query = params()
+    learner = query.get("learner")
+    if learner:
+        try:
+            learner = store().learner(learner).name
+        except ValueError:
+            learner = None
+    if not learner:
+        rest = {k: v for k, v in query.items() if k != "learner"}
+        return app_root(box("<h1>Making Safeguarding Personal</h1>"),
+                        _name_form(app, rest), name="welcome")
+    return build(learner, query)
+
+
+def _home_link(learner: str) -> W.HTML:
+    return box(f"<nav aria-label='Kit'><p><a href='{link('home', learner=learner)}'>Gallery"
+               f"</a> &middot; <a href='{link('journal', learner=learner)}'>My reflection "
+               f"journal</a> &middot; Learning as {esc(learner)}</p></nav>", "msp-nav")
+
+
+def _page(learner: str, view: W.Widget) -> W.Widget:
+    """The kit's navigation above a view, styled as one app."""
+    page = W.VBox([_home_link(learner), view])
+    page.add_class("msp-app")
+    return page
+
+
+def case_study_app() -> W.Widget:
+    def build(learner, query):
+        cat = catalogue()
+        ident = query.get("id")
+        try:
+            case = cat.get("case-study", ident)
+        except KeyError:
+            return _missing("case study", ident, learner)
+        reflection = next((r for r in cat.items("reflection-set") if r.id == case.reflection),
+                          None)
+        view = CaseStudyView(case, reflection=reflection, tracker=tracker_for(learner))
+        return _page(learner, view.widget)
+    return _show(_with_learner("case-study", build))
+
+
+def risk_app() -> W.Widget:
+    def build(learner, query):
+        ident = query.get("id")
+        try:
+            scenario = catalogue().get("risk-scenario", ident)
+        except KeyError:
+            return _missing("risk scenario", ident, learner)
+        return _page(learner, RiskView(scenario, tracker=tracker_for(learner)).widget)
+    return _show(_with_learner("risk-scenario", build))
+
+
+def quiz_app() -> W.Widget:
+    def build(learner, query):
+        items = catalogue().items("myth")
+        tag = query.get("tag")
+        if tag:
+            items = [i for i in items if tag in i.tags]
+        if not items:
+            return _missing("quiz", tag, learner)
+        quiz_id = f"myths-{tag}" if tag else "myths"
+        view = QuizView(items, quiz_id=quiz_id, tracker=tracker_for(learner))
+        return _page(learner, view.widget)
+    return _show(_with_learner("quiz", build))
+
+
+def journal_app() -> W.Widget:
+    def build(learner, query):
+        tracker = tracker_for(learner)
+        view = JournalView(catalogue().items("reflection-set"), tracker=tracker,
+                           activities=activity_options(tracker, store().progress(learner)),
+                           catalogue=catalogue())
+        return _page(learner, view.widget)
+    return _show(_with_learner("journal", build))
+
+
+def _status(progress: dict, kind: str, ident: str) -> str:
+    p = progress.get((kind, ident))
+    if p is None:
+        return "Not started"
+    return "Completed" if p.completed else "In progress"
+
+
+def home_app() -> W.Widget:
+    def build(learner, query):
+        cat = catalogue()
+        progress = {(p.activity_kind, p.activity_id): p for p in store().progress(learner)}
+        levels = vocabulary("levels")
+
+        def card(kind, item, app, title, summary, minutes, level):
+            href = link(app, id=item, learner=learner) if item else link(app, learner=learner)
+            status = _status(progress, kind, item or "myths")
+            return (f"<li class='msp-card'><h3><a href='{href}'>{esc(title)}</a></h3>"
+                    f"<p>{esc(summary)}</p><p class='msp-meta'>{esc(levels.label(level))}"
+                    f" &middot; about {minutes} minutes &middot; {esc(status)}</p></li>")
+
+        cases = "".join(card("case-study", c.id, "case-study", c.title, c.summary, c.minutes,
+                             c.level) for c in cat.items("case-study"))
+        risks = "".join(card("risk-scenario", r.id, "risk-scenario", r.title, r.summary,
+                             r.minutes, r.level) for r in cat.items("risk-scenario"))
+        myths = cat.items("myth")
+        quiz = card("quiz", None, "quiz", "Myth or reality?", f"{len(myths)} statements about "
+                    "Making Safeguarding Personal: decide which are myths, with feedback on "
+                    "each.", max(5, len(myths) // 2), "introductory")
+        html = ("<h1>Making Safeguarding Personal: learning kit</h1>"
+                f"<p>Safeguarding done with people, not to them. Learning as {esc(learner)} "
+                f"(<a href='{link('home')}'>not you?</a>).</p>"
+                f"<h2>Quiz</h2><ul class='msp-gallery'>{quiz}</ul>"
+                f"<h2>Case studies</h2><ul class='msp-gallery'>{cases}</ul>"
+                f"<h2>Risk scenarios</h2><ul class='msp-gallery'>{risks}</ul>"
+                "<h2>Reflection</h2><ul class='msp-gallery'><li class='msp-card'><h3>"
+                f"<a href='{link('journal', learner=learner)}'>My reflection journal</a></h3>"
+                "<p>Reflect using Gibbs, Kolb, What? So what? Now what?, or the person's "
+                "outcomes and voice; download your CPD record.</p></li></ul>")
+        return app_root(box(html, "msp-home"), name="home")
+    return _show(_with_learner("home", build))
+
+
+def _show(widget: W.Widget) -> W.Widget:
+    display(widget)
+    return widget
+
+
+# notebook helpers: the same views in JupyterLab, with or without a saved learner
+
+def show_case_study(case_id: str, *, learner: str | None = None) -> CaseStudyView:
+    """Display a case study in a notebook; with ``learner``, progress is saved to the store."""
+    cat = catalogue()
+    case = cat.get("case-study", case_id)
+    reflection = next((r for r in cat.items("reflection-set") if r.id == case.reflection), None)
+    view = CaseStudyView(case, reflection=reflection, tracker=tracker_for(learner))
+    display(view.widget)
+    return view
+
+
+def show_quiz(*, tag: str | None = None, learner: str | None = None) -> QuizView:
+    """Display the myth-vs-reality quiz (optionally only items tagged ``tag``)."""
+    items = [i for i in catalogue().items("myth") if tag is None or tag in i.tags]
+    view = QuizView(items, quiz_id=f"myths-{tag}" if tag else "myths",
+                    tracker=tracker_for(learner))
+    display(view.widget)
+    return view
+
+
+def show_risk(scenario_id: str, *, learner: str | None = None) -> RiskView:
+    """Display a risk scenario."""
+    view = RiskView(catalogue().get("risk-scenario", scenario_id), tracker=tracker_for(learner))
+    display(view.widget)
+    return view
+
+
+def show_journal(*, learner: str | None = None) -> JournalView:
+    """Display the reflection journal."""
+    tracker = tracker_for(learner)
+    activities = activity_options(tracker, store().progress(learner)) if learner else []
+    view = JournalView(catalogue().items("reflection-set"), tracker=tracker,
+                       activities=activities, catalogue=catalogue())
+    display(view.widget)
+    return view

@@ -1,0 +1,325 @@
+"""A learner's CPD record for Social Work England, from their activities and reflections."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import unicodedata
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from msp_learn.store import NotFoundError, Reflection, Store
+
+Format = Literal["md", "html", "docx"]
+Block = tuple  # ("h", level, text) | ("p", text) | ("field", label, text)
+#                | ("answer", prompt, text) | ("write-in", label) | ("items", [text, ...])
+
+#: Activity kind -> (type of activity, what the learner worked through).
+KINDS = {"case-study": ("Self-directed e-learning", "interactive case study"),
+         "myth": ("Self-directed e-learning", "myths and realities exercise"),
+         "risk-scenario": ("Self-directed e-learning", "risk scenario exercise"),
+         "reflection-set": ("Reflective writing", "reflective writing exercise")}
+#: Stages of the reflection models (see vocabularies.yaml) whose answers say what was learnt,
+#: and those that say what will change in practice. Other stages describe what happened.
+LEARNT = frozenset({"evaluation", "analysis", "conclusion", "reflective-observation",
+                    "abstract-conceptualisation", "so-what", "difference"})
+IMPACT = frozenset({"action-plan", "active-experimentation", "now-what", "next-steps"})
+
+INTRO = ("Social Work England asks registered social workers for at least two CPD records in "
+         "each registration year (1 December to 30 November), submitted by 30 November; at "
+         "least one must include peer reflection. The entries below are drafts built from your "
+         "work in the training kit. Check and edit them, and complete the peer reflection, "
+         "before you copy them into your Social Work England online account.")
+PEER = ("At least one CPD record each year must include peer reflection: a colleague "
+        "discussion, supervision, a team session or a training discussion. Complete this part "
+        "after talking this learning through with a peer.")
+PEER_FIELDS = ("Who I reflected with, their role, and the setting",
+               "Date of the discussion",
+               "What we discussed, and what I took from it")
+STANDARD_4 = ("Professional standard 4: link this reflection to Social Work England's "
+              "professional standard 4 when you submit it.")
+NOT_YET = "Not written yet: add this before you submit the record."
+
+
+def cpd_record(store: Store, name: str, *, fmt: Format = "md", out: Path | None = None,
+               catalogue: Any = None, today: date | None = None) -> str | bytes:
+    """The CPD record of the learner called ``name``: text for md and html, bytes for docx.
+
+    Args:
+        catalogue: loaded content (anything with ``get(kind, id)``), used for activity titles,
+            prompt wording and reflection stages; without it, ids are shown instead.
+        out: also write the record to this file.
+    Raises NotFoundError if the learner is unknown or has nothing completed or reflected on.
+    """
+    if fmt not in RENDERERS:
+        raise ValueError(f"unknown format {fmt!r}: choose md, html or docx")
+    learner = store.find_learner(name)
+    if learner is None:
+        raise NotFoundError(f"no learner called {name!r} in {store.url}")
+    title = f"CPD record: {learner.name}"
+    blocks = _blocks(store, learner.name, title, catalogue, today or date.today())
+    rendered = RENDERERS[fmt](title, blocks)
+    if out is not None:
+        if isinstance(rendered, bytes):
+            Path(out).write_bytes(rendered)
+        else:
+            Path(out).write_text(rendered, encoding="utf-8")
+    return rendered
+
+
+# building the record
+
+def _blocks(store: Store, name: str, title: str, catalogue: Any, today: date) -> list[Block]:
+    reflected = store.reflections(name)
+    done = {(p.activity_kind, p.activity_id): p for p in store.progress(name) if p.completed}
+    for item in reflected:
+        done.pop((item.activity_kind, item.activity_id), None)
+    if not reflected and not done:
+        raise NotFoundError(f"{name!r} has no completed activities or reflections yet")
+    blocks: list[Block] = [("h", 1, title), ("p", INTRO), ("field", "Prepared on", _day(today))]
+    if reflected:
+        blocks.append(("h", 2, "Learning with reflection"))
+        for item in reflected:
+            blocks += _entry(item, catalogue)
+    if done:
+        blocks.append(("h", 2, "Other learning completed"))
+        blocks.append(("items", [f"{_day(p.updated_at)}: "
+                                 f"{_title(p.activity_kind, p.activity_id, {}, catalogue)} "
+                                 f"({_type(p.activity_kind)})" for p in done.values()]))
+    return blocks
+
+
+def _entry(item: Reflection, catalogue: Any) -> list[Block]:
+    kind, context = item.activity_kind, item.context
+    sections: dict[str, list[Block]] = {"reflection": [], "learnt": [], "impact": []}
+    for prompt_id, answer in item.answers.items():
+        if answer.strip():
+            stage, prompt = _prompt(catalogue, item.prompt_set, prompt_id)
+            section = "learnt" if stage in LEARNT else "impact" if stage in IMPACT else (
+                "reflection")
+            sections[section].append(("answer", prompt, answer))
+    blocks: list[Block] = [
+        ("h", 3, _title(kind, item.activity_id, context, catalogue)),
+        ("field", "Type of activity", _type(kind)),
+        ("field", "Date", _day(item.created_at)),
+        ("field", "Registration year", _registration_year(item.created_at)),
+        ("field", "Description", _description(item, catalogue))]
+    for key, heading in (("reflection", "My reflection"), ("learnt", "What I learnt"),
+                         ("impact", "Impact on my practice")):
+        if sections[key] or key != "reflection":
+            blocks += [("h", 4, heading), *(sections[key] or [("p", NOT_YET)])]
+    blocks += [("h", 4, "Peer reflection"), ("p", PEER)]
+    blocks += [("write-in", label) for label in PEER_FIELDS]
+    blocks += [("h", 4, "Professional standards"), ("p", STANDARD_4)]
+    return blocks
+
+
+def _lookup(catalogue: Any, kind: str, ident: str) -> Any:
+    try:
+        return catalogue.get(kind, ident) if catalogue is not None else None
+    except KeyError:
+        return None
+
+
+def _known_title(kind: str, ident: str, context: dict, catalogue: Any) -> str | None:
+    item = _lookup(catalogue, kind, ident)
+    found = context.get("title") or getattr(item, "title", None) or getattr(
+        item, "statement", None)
+    return str(found) if found else None
+
+
+def _title(kind: str, ident: str, context: dict, catalogue: Any) -> str:
+    known = _known_title(kind, ident, context, catalogue)
+    return known or f"{KINDS.get(kind, ('', kind))[1].capitalize()} '{ident}'"
+
+
+def _type(kind: str) -> str:
+    category, noun = KINDS.get(kind, ("Self-directed learning", kind))
+    return f"{category}: {noun}"
+
+
+def _prompt(catalogue: Any, prompt_set: str, prompt_id: str) -> tuple[str | None, str]:
+    for prompt in getattr(_lookup(catalogue, "reflection-set", prompt_set), "prompts", []):
+        if prompt.id == prompt_id:
+            return prompt.stage, prompt.text
+    stage = prompt_id if prompt_id in LEARNT | IMPACT else None
+    return stage, prompt_id.replace("-", " ").replace("_", " ").capitalize()
+
+
+def _description(item: Reflection, catalogue: Any) -> str:
+    context, noun = item.context, KINDS.get(item.activity_kind, ("", "activity"))[1]
+    title = _known_title(item.activity_kind, item.activity_id, context, catalogue)
+    parts = [f"Worked through the Making Safeguarding Personal {noun} "
+             f"'{title or item.activity_id}' in the msp-learn training kit, then reflected on it."]
+    ending = context.get("ending")
+    if isinstance(ending, dict):
+        ending = ending.get("title") or ending.get("id")
+    if ending:
+        case = _lookup(catalogue, item.activity_kind, item.activity_id)
+        titles = {e.id: e.title for e in getattr(case, "endings", [])}
+        parts.append(f"Ending reached: {titles.get(ending, ending)}.")
+    if isinstance(context.get("choices"), list):
+        parts.append(f"Choices made: {len(context['choices'])}.")
+    if context.get("score") is not None:
+        parts.append(f"Score: {context['score']}.")
+    if context.get("summary"):
+        parts.append(str(context["summary"]))
+    return " ".join(parts)
+
+
+def _day(when: date | datetime) -> str:
+    return f"{when.day} {when:%B %Y}"
+
+
+def _registration_year(when: datetime) -> str:
+    start = when.year if when.month == 12 else when.year - 1
+    return f"1 December {start} to 30 November {start + 1}"
+
+
+# rendering
+
+def _printable(text: str) -> str:
+    """``text`` with line endings normalised and other control characters shown as U+FFFD."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join("\ufffd" if unicodedata.category(c) == "Cc" and c not in "\t\n" else c
+                   for c in text)
+
+
+def _paragraphs(text: str) -> list[list[str]]:
+    """``text`` as paragraphs (split on blank lines), each a list of its lines."""
+    paragraphs = re.split(r"\n\s*\n", _printable(text).strip())
+    return [[line.strip() for line in p.split("\n")] for p in paragraphs if p.strip()]
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&])")
+_MD_LINE_START = re.compile(r"^([-+=]|\d+(?=[.)]))")
+
+
+def _md(text: str) -> str:
+    """``text`` as markdown that shows exactly these characters, paragraphs and line breaks."""
+    def line(value: str) -> str:
+        value = _MD_SPECIAL.sub(r"\\\1", value)
+        match = _MD_LINE_START.match(value)
+        if match:
+            end = match.end()
+            value = (value[:end] + "\\" + value[end:]) if match.group(1)[0].isdigit() else (
+                "\\" + value)
+        return value
+    return "\n\n".join("\\\n".join(line(v) for v in p) for p in _paragraphs(text))
+
+
+def _render_md(title: str, blocks: list[Block]) -> str:
+    out = []
+    for block in blocks:
+        kind = block[0]
+        if kind == "h":
+            out.append("#" * block[1] + " " + _md(block[2]))
+        elif kind == "p":
+            out.append(_md(block[1]))
+        elif kind == "field":
+            out.append(f"**{_md(block[1])}:** {_md(block[2])}")
+        elif kind == "answer":
+            out.append(f"*{_md(block[1])}*\n\n{_md(block[2])}")
+        elif kind == "write-in":
+            out.append(f"**{_md(block[1])}:**\n\n" + r"\_" * 40)
+        elif kind == "items":
+            out.append("\n".join(f"- {_md(text)}" for text in block[1]))
+    return "\n\n".join(out) + "\n"
+
+
+CSS = """
+body { font-family: Arial, Helvetica, sans-serif; line-height: 1.5; color: #111; background: #fff;
+       margin: 0; }
+main { max-width: 48rem; margin: 0 auto; padding: 1.5rem; }
+h1 { font-size: 1.8rem; }
+h2 { font-size: 1.4rem; border-bottom: 2px solid #333; margin-top: 2.5rem; }
+h3 { font-size: 1.2rem; margin-top: 2rem; } h4 { font-size: 1rem; margin: 1.25rem 0 0.25rem; }
+.prompt { font-style: italic; margin-bottom: 0.25rem; }
+.answer { border-left: 4px solid #767676; padding-left: 0.75rem; }
+.write-in { border: 1px solid #333; min-height: 5rem; margin: 0.25rem 0 1rem; }
+@media print {
+  main { max-width: none; padding: 0; }
+  main > h3:not(:first-of-type) { break-before: page; }
+  h2, h3, h4, .prompt { break-after: avoid; }
+  .write-in { min-height: 7rem; }
+}
+"""
+
+
+def _html_paragraphs(text: str, first_prefix: str = "") -> str:
+    paragraphs = ["<br>\n".join(html.escape(line) for line in p) for p in _paragraphs(text)]
+    return "\n".join(f"<p>{first_prefix if i == 0 else ''}{p}</p>"
+                     for i, p in enumerate(paragraphs or [""]))
+
+
+def _render_html(title: str, blocks: list[Block]) -> str:
+    body = []
+    esc = (lambda t: html.escape(_printable(t)))  # noqa: E731
+    for block in blocks:
+        kind = block[0]
+        if kind == "h":
+            body.append(f"<h{block[1]}>{esc(block[2])}</h{block[1]}>")
+        elif kind == "p":
+            body.append(_html_paragraphs(block[1]))
+        elif kind == "field":
+            body.append(_html_paragraphs(block[2], f"<strong>{esc(block[1])}:</strong> "))
+        elif kind == "answer":
+            body.append(f'<p class="prompt">{esc(block[1])}</p>\n<div class="answer">\n'
+                        f"{_html_paragraphs(block[2])}\n</div>")
+        elif kind == "write-in":
+            body.append(f"<p><strong>{esc(block[1])}:</strong></p>\n"
+                        '<div class="write-in"></div>')
+        elif kind == "items":
+            body.append("<ul>\n" + "\n".join(f"<li>{esc(t)}</li>" for t in block[1])
+                        + "\n</ul>")
+    return ('<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{html.escape(_printable(title))}</title>\n<style>{CSS}</style>\n</head>\n"
+            "<body>\n<main>\n" + "\n".join(body) + "\n</main>\n</body>\n</html>\n")
+
+
+def _render_docx(title: str, blocks: list[Block]) -> bytes:
+    from docx import Document
+    from docx.shared import Cm
+
+    doc = Document()
+    doc.core_properties.title, doc.core_properties.language = _printable(title), "en-GB"
+    doc.core_properties.author, doc.core_properties.comments = "msp-learn", ""
+
+    def paragraphs(text: str, label: str = "", style: str | None = None) -> None:
+        for i, lines in enumerate(_paragraphs(text) or [[""]]):
+            para = doc.add_paragraph(style=style)
+            if label and i == 0:
+                para.add_run(f"{_printable(label)}: ").bold = True
+            para.add_run(lines[0])
+            for line in lines[1:]:
+                para.add_run().add_break()
+                para.add_run(line)
+
+    for block in blocks:
+        kind = block[0]
+        if kind == "h":
+            doc.add_heading(_printable(block[2]), level=block[1])
+        elif kind == "p":
+            paragraphs(block[1])
+        elif kind == "field":
+            paragraphs(block[2], block[1])
+        elif kind == "answer":
+            doc.add_paragraph().add_run(_printable(block[1])).italic = True
+            paragraphs(block[2], style="Quote")
+        elif kind == "write-in":
+            doc.add_paragraph().add_run(f"{_printable(block[1])}:").bold = True
+            table = doc.add_table(rows=1, cols=1)
+            table.style = "Table Grid"
+            table.rows[0].height = Cm(3)
+        elif kind == "items":
+            for text in block[1]:
+                doc.add_paragraph(_printable(text), style="List Bullet")
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+RENDERERS = {"md": _render_md, "html": _render_html, "docx": _render_docx}

@@ -1,0 +1,10 @@
+"""The kit's one storage layer: learners, their event log, progress and reflections."""
+
+from msp_learn.store._engine import data_dir, default_url
+from msp_learn.store._records import Event, Learner, Progress, Reflection, Revision
+from msp_learn.store._schema import STEPS, SchemaTooNewError, Step, current_version, migrate
+from msp_learn.store._store import NotFoundError, Store
+
+__all__ = ["STEPS", "Event", "Learner", "NotFoundError", "Progress", "Reflection", "Revision",
+           "SchemaTooNewError", "Step", "Store", "current_version", "data_dir", "default_url",
+           "migrate"]

@@ -1,0 +1,142 @@
+"""The storage tables and the ordered list of schema migration steps applied on open."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import (Column, Connection, DateTime, ForeignKey, Index, Integer, MetaData,
+                        String, Table, Text, UniqueConstraint, func, insert, select, text)
+
+NAMING = {"ix": "ix_%(table_name)s_%(column_0_N_name)s",
+          "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+          "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+          "pk": "pk_%(table_name)s"}
+metadata = MetaData(naming_convention=NAMING)
+
+ID_LENGTH = 200
+NAME_LENGTH = 80
+
+
+def _learner_fk() -> Column:
+    return Column("learner_id", ForeignKey("learners.id", ondelete="CASCADE"), nullable=False)
+
+
+def _activity() -> list[Column]:
+    return [Column("activity_kind", String(ID_LENGTH), nullable=False),
+            Column("activity_id", String(ID_LENGTH), nullable=False)]
+
+
+def _when(name: str) -> Column:
+    return Column(name, DateTime(timezone=True), nullable=False)
+
+
+learners = Table(
+    "learners", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(NAME_LENGTH), nullable=False),
+    Column("name_key", String(3 * NAME_LENGTH), nullable=False, unique=True),  # casefold grows
+    _when("created_at"))
+
+events = Table(
+    "events", metadata,
+    Column("id", Integer, primary_key=True),
+    _learner_fk(), *_activity(),
+    Column("event", String(ID_LENGTH), nullable=False),
+    Column("payload", Text, nullable=False),
+    _when("recorded_at"),
+    Index(None, "learner_id", "activity_kind", "activity_id"))
+
+progress = Table(
+    "progress", metadata,
+    Column("id", Integer, primary_key=True),
+    _learner_fk(), *_activity(),
+    Column("state", Text, nullable=False),
+    _when("updated_at"),
+    UniqueConstraint("learner_id", "activity_kind", "activity_id"))
+
+reflections = Table(
+    "reflections", metadata,
+    Column("id", Integer, primary_key=True),
+    _learner_fk(), *_activity(),
+    Column("prompt_set", String(ID_LENGTH), nullable=False),
+    Column("answers", Text, nullable=False),
+    Column("context", Text, nullable=False),
+    _when("created_at"), _when("updated_at"),
+    Index(None, "learner_id"))
+
+reflection_revisions = Table(
+    "reflection_revisions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("reflection_id", ForeignKey("reflections.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("answers", Text, nullable=False),
+    Column("context", Text, nullable=False),
+    _when("saved_at"))
+
+schema_versions = Table(
+    "msp_schema_versions", MetaData(naming_convention=NAMING),
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("description", String(ID_LENGTH), nullable=False),
+    _when("applied_at"))
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was written by a newer msp_learn than this one."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One migration: bring a database at ``version - 1`` to ``version``."""
+
+    version: int
+    description: str
+    apply: Callable[[Connection], None]
+
+
+def _create_tables(conn: Connection) -> None:
+    metadata.create_all(conn)
+
+
+#: The migration steps, oldest first. A new database is created from the table definitions
+#: above and stamped with the last version, so those definitions must always describe the
+#: newest schema. To change a table: edit its definition above AND append a step that makes
+#: the same change (e.g. ``ALTER TABLE ... ADD COLUMN``) to an existing database. Never edit
+#: or reorder a step once it has been released.
+STEPS: tuple[Step, ...] = (
+    Step(1, "learners, events, progress, reflections and reflection revisions", _create_tables),
+)
+
+_PG_LOCK_KEY = 0x6D73706C  # any constant: serialises migrations across PostgreSQL sessions
+
+
+def current_version(conn: Connection) -> int:
+    """The schema version of the database ``conn`` is on (0 for a new database)."""
+    return conn.scalar(select(func.max(schema_versions.c.version))) or 0
+
+
+def migrate(conn: Connection, steps: Sequence[Step] = STEPS) -> int:
+    """Bring the database up to the last of ``steps``, inside the caller's transaction.
+
+    Returns the version reached. Raises SchemaTooNewError if the database is newer.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+    schema_versions.create(conn, checkfirst=True)
+    current, latest = current_version(conn), steps[-1].version
+    if current > latest:
+        raise SchemaTooNewError(
+            f"the database is at schema version {current} but this msp_learn only knows up to "
+            f"{latest}: upgrade msp_learn before using this database")
+    if current == 0:
+        metadata.create_all(conn)
+        pending: Sequence[Step] = [steps[-1]]
+    else:
+        pending = [s for s in steps if s.version > current]
+        for step in pending:
+            step.apply(conn)
+    for step in pending:
+        conn.execute(insert(schema_versions).values(
+            version=step.version, description=step.description, applied_at=datetime.now(UTC)))
+    return latest
