@@ -26,14 +26,19 @@ class UsageError(Exception):
     """Bad arguments: exit code 2."""
 
 
-def cmd_validate(args: argparse.Namespace) -> int:
-    paths = args.paths or content_paths()
+def _load(paths: Sequence[str]):
+    """Load ``paths`` (default: the kit's content); a missing path is a usage error."""
+    paths = paths or content_paths()
     if not paths:
         raise UsageError(f"no content found under {content_root()}; name a file or folder")
     try:
-        catalogue = load_paths(paths, references=reference_paths())
+        return load_paths(paths, references=reference_paths())
     except FileNotFoundError as exc:
         raise UsageError(f"no such file or folder: {exc}") from None
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    catalogue = _load(args.paths)
     problems = catalogue.all_problems
     shown = [p for p in problems if p.is_error or not args.errors_only]
     for problem in shown:
@@ -71,13 +76,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     from msp_learn.content.lint import content_set_problems
     from msp_learn.coverage import coverage, render
 
-    paths = args.paths or content_paths()
-    if not paths:
-        raise UsageError(f"no content found under {content_root()}; name a file or folder")
-    try:
-        catalogue = load_paths(paths, references=reference_paths())
-    except FileNotFoundError as exc:
-        raise UsageError(f"no such file or folder: {exc}") from None
+    catalogue = _load(args.paths)
     cov = coverage(catalogue)
     print(render(cov))
     warnings = [p for f in catalogue.files if f.item is not None
@@ -94,10 +93,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    try:
-        catalogue = load_paths(args.paths or content_paths(), references=reference_paths())
-    except FileNotFoundError as exc:
-        raise UsageError(f"no such file or folder: {exc}") from None
+    catalogue = _load(args.paths)
     rows = []
     for loaded in catalogue.files:
         item = loaded.item

@@ -1,0 +1,212 @@
+"""The kit's Voila apps in a real headless Chromium: complete each, reload, keyboard, axe."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import pytest
+
+from msp_learn.content import load_default
+
+pytestmark = pytest.mark.browser
+
+CAT = load_default()
+CASE = CAT.get("case-study", "rosa-ferreira-keeping-paulo")
+QUIZ_TAG = "advocacy"
+QUIZ_ITEMS = [m for m in CAT.items("myth") if QUIZ_TAG in m.tags]
+RISK = CAT.get("risk-scenario", "winston-lends-to-a-friend")
+
+
+def app(name: str, learner: str, **query: str) -> str:
+    extra = "".join(f"&{k}={quote(v)}" for k, v in query.items())
+    return f"voila/render/{name}.ipynb?learner={quote(learner)}{extra}"
+
+
+def assert_accessible(page, axe, label: str) -> None:
+    from tests.browser.harness import describe_violations
+
+    violations = axe(page)
+    assert violations == [], f"{label}: {describe_violations(violations)}"
+
+
+def finish_case(page) -> None:
+    """Click the first choice and carry on until an ending shows."""
+    for _ in range(20):
+        if page.locator(".msp-ending").count():
+            return
+        page.locator("button.msp-choice").first.click()
+        page.locator("button.msp-continue").click()
+        page.wait_for_selector("button.msp-choice, .msp-ending")
+    raise AssertionError("no ending reached after 20 steps")
+
+
+def test_gallery_asks_a_name_once_and_lists_every_activity(page, open_app_in, axe, screenshot,
+                                                           external_requests):
+    open_app_in(page, "voila/render/home.ipynb", ".msp-learner-name input")
+    assert_accessible(page, axe, "name form")
+    page.fill(".msp-learner-name input", "Gallery <b>Tester</b>")
+    page.click("button.msp-continue-name")
+    page.click("a.msp-go")
+    page.wait_for_selector(".msp-home")
+    assert "learner=Gallery" in page.url
+    text = page.inner_text(".msp-home")
+    assert "Learning as Gallery <b>Tester</b>" in text  # shown as text, not markup
+    for item in CAT.items("case-study") + CAT.items("risk-scenario"):
+        assert item.title in text
+    assert page.locator(".msp-home a").count() >= len(CAT.items("case-study")) + 3
+    assert_accessible(page, axe, "gallery")
+    screenshot(page, "gallery")
+    assert external_requests == []
+
+
+def test_quiz_gives_feedback_and_a_score(page, open_app_in, axe, screenshot, external_requests):
+    open_app_in(page, app("quiz", "Quiz Learner", tag=QUIZ_TAG), "button.msp-answer-myth")
+    for i, item in enumerate(QUIZ_ITEMS):
+        page.click("button.msp-answer-true" if item.is_myth else "button.msp-answer-myth")
+        feedback = page.locator(".msp-quiz-feedback")
+        feedback.wait_for()
+        assert "Not quite" in feedback.inner_text() and "Basis:" in feedback.inner_text()
+        if i == 0:
+            assert_accessible(page, axe, "quiz feedback")
+            screenshot(page, "feedback")
+        page.click("button.msp-next")
+    page.wait_for_selector(".msp-quiz-summary")
+    assert f"0 of {len(QUIZ_ITEMS)} correct" in page.inner_text(".msp-quiz-summary")
+    page.click("button.msp-retry")
+    page.wait_for_selector("button.msp-answer-myth")
+    assert_accessible(page, axe, "quiz")
+    screenshot(page, "retry")
+    assert external_requests == []
+
+
+def test_case_study_reload_resumes_then_finishes_with_reflection(page, open_app_in, axe,
+                                                                 screenshot, external_requests):
+    path = app("case_study", "Reload Learner", id=CASE.id)
+    open_app_in(page, path, "button.msp-start")
+    assert "Content note" in page.inner_text(".msp-intro")
+    assert_accessible(page, axe, "content note")
+    page.click("button.msp-start")
+    first = CASE.nodes[0]
+    page.click(f"button.msp-choice-{first.choices[0].id}")
+    page.click("button.msp-continue")
+    second_title = page.inner_text(".msp-narrative h2")
+    assert second_title != (first.title or "")
+    assert_accessible(page, axe, "case study")
+    page.reload()
+    page.locator(".msp-narrative h2").wait_for(timeout=60_000)
+    assert page.inner_text(".msp-narrative h2") == second_title  # same point after reload
+    finish_case(page)
+    ending = page.inner_text(".msp-ending")
+    assert re.search(r"Outcomes: (Fully achieved|Partially achieved|Not achieved)", ending)
+    assert re.search(r"Risk: Risk (removed|reduced|remains)", ending)
+    page.locator(".msp-prompt textarea").first.fill("I will ask <what> she wants first.")
+    page.click("button.msp-save-reflection")
+    page.wait_for_selector("text=Reflection saved")
+    assert_accessible(page, axe, "ending and reflection")
+    screenshot(page, "ending")
+    page.reload()
+    page.locator(".msp-prompt textarea").first.wait_for(timeout=60_000)
+    assert page.locator(".msp-prompt textarea").first.input_value().startswith("I will ask")
+    assert external_requests == []
+
+
+def test_case_study_can_be_paused_and_skipped(page, open_app_in):
+    open_app_in(page, app("case_study", "Pause Learner", id=CASE.id), "button.msp-skip")
+    page.click("button.msp-skip")
+    page.wait_for_selector(".msp-skipped")
+    page.click("button.msp-start")
+    page.click("button.msp-pause")
+    page.wait_for_selector(".msp-paused")
+    page.click("button.msp-resume")
+    page.wait_for_selector("button.msp-choice")
+
+
+def test_risk_tool_shows_matrix_and_compares(page, open_app_in, axe, screenshot,
+                                             external_requests):
+    open_app_in(page, app("risk", "Risk Learner", id=RISK.id), "button.msp-assess")
+    selects = page.locator(".msp-risk select")
+    selects.nth(0).select_option(label=f"{RISK.factors.likelihood} " + ["rare", "unlikely",
+                                 "possible", "likely", "almost certain"][
+                                 RISK.factors.likelihood - 1])
+    page.click("button.msp-assess")
+    result = page.locator(".msp-risk-result")
+    result.locator("table.msp-matrix").wait_for()
+    assert "your rating" in result.inner_text() and "Level:" in result.inner_text()
+    page.click("button.msp-compare")
+    page.wait_for_selector("text=Compared with the model answer")
+    assert "Why the model answer" in page.inner_text(".msp-risk-comparison")
+    assert_accessible(page, axe, "risk")
+    screenshot(page, "compared")
+    assert external_requests == []
+
+
+def test_journal_saves_and_downloads_cpd_record(page, open_app_in, axe, screenshot,
+                                                external_requests):
+    open_app_in(page, app("journal", "Journal <Learner>"), ".msp-prompt textarea")
+    page.locator(".msp-prompt textarea").first.fill("<script>alert('x')</script>What I saw")
+    page.click("button.msp-save-reflection")
+    page.wait_for_selector("text=Reflection saved to your journal")
+    page.click("button.msp-cpd")
+    link = page.locator("a[download='cpd-record.html']")
+    link.wait_for()
+    with page.expect_download() as info:
+        link.click()
+    html = open(info.value.path(), encoding="utf-8").read()
+    assert "&lt;script&gt;alert(" in html and "<script>alert(" not in html
+    assert "Journal &lt;Learner&gt;" in html and 'lang="en-GB"' in html
+    assert_accessible(page, axe, "journal")
+    screenshot(page, "journal")
+    assert external_requests == []
+
+
+def press_until(page, text: str = "", *, selector: str = "button", limit: int = 80,
+                key: str | None = "Enter") -> None:
+    """Press Tab until the focused element matches ``selector`` and its text contains
+    ``text``, then press ``key``: the page is driven by the keyboard alone."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        found = page.evaluate(
+            "([sel, text]) => { const e = document.activeElement; return !!e && e.matches(sel)"
+            " && (e.innerText || e.value || '').includes(text) }", [selector, text])
+        if found:
+            if key:
+                page.keyboard.press(key)
+            return
+    raise AssertionError(f"could not reach {selector} '{text}' with the Tab key")
+
+
+def test_case_study_with_the_keyboard_alone(page, open_app_in):
+    open_app_in(page, app("case_study", "Keyboard Learner", id=CASE.id), "button.msp-start")
+    press_until(page, "Start the case study")
+    for _ in range(20):
+        page.wait_for_selector("button.msp-choice, .msp-ending")
+        if page.locator(".msp-ending").count():
+            break
+        label = page.locator("button.msp-choice").first.inner_text()
+        press_until(page, label[:40])
+        page.wait_for_selector("button.msp-continue")
+        press_until(page, "Continue" if page.locator("button.msp-continue").inner_text()
+                    == "Continue" else "See how it ends")
+    page.wait_for_selector(".msp-ending")
+    press_until(page, selector=".msp-prompt textarea", key=None)
+    page.keyboard.type("Typed with the keyboard only.")
+    press_until(page, "Save my reflection")
+    page.wait_for_selector("text=Reflection saved")
+
+
+def test_quiz_and_risk_with_the_keyboard_alone(page, open_app_in):
+    open_app_in(page, app("quiz", "Keys Quiz", tag=QUIZ_TAG), "button.msp-answer-myth")
+    for item in QUIZ_ITEMS:
+        press_until(page, "It's a myth" if item.is_myth else "It's true")
+        page.wait_for_selector("button.msp-next:not([disabled])")
+        press_until(page, page.locator("button.msp-next").inner_text())
+    page.wait_for_selector(".msp-quiz-summary")
+    assert f"{len(QUIZ_ITEMS)} of {len(QUIZ_ITEMS)} correct" in page.inner_text(
+        ".msp-quiz-summary")
+    open_app_in(page, app("risk", "Keys Risk", id=RISK.id), "button.msp-assess")
+    press_until(page, selector=".msp-risk select", key="ArrowDown")
+    press_until(page, "Show the risk level")
+    page.wait_for_selector("table.msp-matrix")
+    press_until(page, "Compare with the model answer")
+    page.wait_for_selector("text=Compared with the model answer")
