@@ -55,6 +55,9 @@ def vocabularies() -> dict[str, Vocabulary]:
         for term_id, body in spec["terms"].items():
             body = dict(body)
             label = body.pop("label")
+            if not isinstance(label, str) or any(v is None for v in body.values()):
+                raise ValueError(f"vocabularies.yaml: {name}.{term_id} is malformed "
+                                 "(quote labels that contain commas)")
             text_ = body.pop("text", "")
             terms[term_id] = Term(term_id, label, text_, body)
         result[name] = Vocabulary(name, spec["description"], terms)

@@ -1,0 +1,15 @@
+"""Serve the kit's Voila apps locally: kit template, no CDN, culling, reliable preheating."""
+
+from ._argv import TEMPLATE_NAME, template_root, voila_argv
+from ._serve import serve, server_url, spawn, stop, wait_until_listening
+
+__all__ = [
+    "TEMPLATE_NAME",
+    "serve",
+    "server_url",
+    "spawn",
+    "stop",
+    "template_root",
+    "voila_argv",
+    "wait_until_listening",
+]

@@ -1,0 +1,78 @@
+"""Voila application subclass with the kit's fixes for tab-close leaks and cold preheat pools."""
+
+from __future__ import annotations
+
+import os
+
+from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
+
+from ._argv import template_root
+
+
+class KitVoilaHandler(TornadoVoilaHandler):
+    """Notebook page handler: sets the XSRF cookie and never queues behind a cold pool."""
+
+    async def get(self, path=None):
+        # Voila's widget manager posts ``_xsrf`` read from document.cookie with its
+        # beforeunload shutdown beacon, but the page handler never creates that cookie,
+        # so the POST is refused with 403 and the kernel leaks (voila#1458, stack.md G1).
+        # Reading ``xsrf_token`` makes tornado set the cookie; XSRF checks stay on.
+        self.xsrf_token  # noqa: B018 - property access sets the cookie
+        self._kit_notebook = self.notebook_path or path
+        await super().get(path)
+
+    def should_use_rendered_notebook(self, notebook_data, pool_size, template_name, theme, args):
+        """Use a preheated kernel only if one has finished starting; else start a fresh one.
+
+        Upstream takes the oldest pool entry even while it is still starting (after a
+        deliberate ``fill_delay``), so a burst larger than the pool queues each request
+        behind a kernel start plus a full notebook run.
+        """
+        if not super().should_use_rendered_notebook(
+            notebook_data, pool_size, template_name, theme, args
+        ):
+            return False
+        pool = getattr(self.kernel_manager, "_pools", {}).get(self._kit_notebook)
+        if not pool:
+            return False
+        for task in list(pool):
+            if task.done() and (task.cancelled() or task.exception() is not None):
+                self.log.warning("Dropping a failed preheated kernel for %s", self._kit_notebook)
+                pool.remove(task)
+        ready = next((t for t in pool if t.done()), None)
+        if ready is None:
+            self.log.info("No preheated kernel ready for %s; starting one", self._kit_notebook)
+            self.kernel_manager.fill_if_needed(notebook_name=self._kit_notebook)
+            return False
+        pool.remove(ready)
+        pool.insert(0, ready)  # get_rendered_notebook() takes pool[0]
+        return True
+
+
+class KitVoila(Voila):
+    """Voila with the kit's template directory on the path and the kit's page handler."""
+
+    name = "msp-learn-voila"
+
+    def initialize(self, argv=None):
+        root = str(template_root())
+        paths = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+        if root not in paths:
+            os.environ["JUPYTER_PATH"] = os.pathsep.join([root, *paths])
+        super().initialize(argv)
+        # voila.utils.wait_for_request() in a preheated kernel connects back to
+        # ws://$VOILA_APP_IP:$VOILA_APP_PORT; kernels inherit this environment.
+        if self.ip not in ("", "0.0.0.0", "::", "localhost"):
+            os.environ.setdefault("VOILA_APP_IP", f"[{self.ip}]" if ":" in self.ip else self.ip)
+
+    def init_handlers(self):
+        return [
+            (spec[0], KitVoilaHandler, *spec[2:]) if spec[1] is TornadoVoilaHandler else spec
+            for spec in super().init_handlers()
+        ]
+
+
+def main(argv=None) -> None:
+    """Entry point for ``python -m msp_learn.server``."""
+    KitVoila.launch_instance(argv)

@@ -1,0 +1,73 @@
+"""Build the command line that starts the kit's Voila server."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from os import PathLike
+from pathlib import Path
+
+#: Name of the kit's Voila template (msp_learn/templates/jupyter/voila/templates/msp).
+TEMPLATE_NAME = "msp"
+
+#: Federated JupyterLab extensions installed alongside nbgrader/JupyterLab that Voila
+#: would otherwise load into every page (stack.md G3: console errors, extra weight).
+EXTENSION_DENYLIST = ("@jupyter/nbgrader", "@jupyter-notebook/lab-extension")
+
+
+def template_root() -> Path:
+    """Return the Jupyter data directory holding the kit's ``voila/templates/msp``."""
+    return Path(__file__).resolve().parent.parent / "templates" / "jupyter"
+
+
+def voila_argv(
+    *,
+    apps_dir: str | PathLike[str],
+    host: str = "127.0.0.1",
+    port: int = 8866,
+    pool_size: int = 4,
+    cull_idle_timeout: int = 600,
+    cull_interval: int = 60,
+    open_browser: bool = False,
+    extra_args: Sequence[str] = (),
+    python: str | None = None,
+) -> list[str]:
+    """Return ``[python, -m, msp_learn.server, ...]`` for serving ``apps_dir``.
+
+    ``pool_size`` is the number of preheated kernels kept per notebook; 0 turns
+    preheating off. Every option is a plain ``--Class.trait=value`` so ``extra_args``
+    (appended last) can override any of them.
+    """
+    if pool_size < 0:
+        raise ValueError("pool_size must be >= 0")
+    if cull_idle_timeout < 0 or cull_interval <= 0:
+        raise ValueError("cull_idle_timeout must be >= 0 and cull_interval > 0")
+    argv = [
+        python or sys.executable,
+        "-m",
+        "msp_learn.server",
+        str(Path(apps_dir)),
+        f"--Voila.ip={host}",
+        f"--Voila.port={int(port)}",
+        "--Voila.port_retries=0",
+        f"--Voila.open_browser={open_browser}",
+        # No remote MathJax (the default is cdnjs); the template loads none either.
+        "--Voila.mathjax_url=",
+        f"--VoilaConfiguration.template={TEMPLATE_NAME}",
+        "--VoilaConfiguration.theme=light",
+        "--VoilaConfiguration.strip_sources=True",
+        "--VoilaConfiguration.show_tracebacks=False",
+        "--VoilaConfiguration.allow_template_override=NO",
+        "--VoilaConfiguration.allow_theme_override=NO",
+        *(f"--VoilaConfiguration.extension_denylist={name}" for name in EXTENSION_DENYLIST),
+        f"--VoilaConfiguration.preheat_kernel={pool_size > 0}",
+        f"--VoilaConfiguration.default_pool_size={int(pool_size)}",
+        f"--MappingKernelManager.cull_idle_timeout={int(cull_idle_timeout)}",
+        f"--MappingKernelManager.cull_interval={int(cull_interval)}",
+        # A tab that is open but idle keeps its kernel (a trainee reading a long case
+        # study); kernels of closed, crashed or never-connected (G2) pages are culled.
+        "--MappingKernelManager.cull_connected=False",
+        "--MappingKernelManager.cull_busy=False",
+    ]
+    argv.extend(str(arg) for arg in extra_args)
+    return argv

@@ -1,0 +1,1 @@
+"""Browser tests (pytest -m browser): headless Chromium against the kit Voila server."""

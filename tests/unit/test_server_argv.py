@@ -1,0 +1,101 @@
+"""Unit tests for msp_learn.server.voila_argv (no server, no browser)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from msp_learn.server import TEMPLATE_NAME, server_url, template_root, voila_argv
+
+
+def _opts(argv: list[str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for arg in argv:
+        if arg.startswith("--") and "=" in arg:
+            key, value = arg[2:].split("=", 1)
+            found.setdefault(key, []).append(value)
+    return found
+
+
+def test_defaults_are_local_kit_template_and_culling(tmp_path):
+    argv = voila_argv(apps_dir=tmp_path)
+    assert argv[:4] == [sys.executable, "-m", "msp_learn.server", str(tmp_path)]
+    opts = _opts(argv)
+    assert opts["Voila.ip"] == ["127.0.0.1"]
+    assert opts["Voila.port"] == ["8866"]
+    assert opts["Voila.port_retries"] == ["0"]
+    assert opts["Voila.open_browser"] == ["False"]
+    assert opts["Voila.mathjax_url"] == [""]
+    assert opts["VoilaConfiguration.template"] == [TEMPLATE_NAME]
+    assert opts["VoilaConfiguration.strip_sources"] == ["True"]
+    assert opts["VoilaConfiguration.preheat_kernel"] == ["True"]
+    assert opts["VoilaConfiguration.default_pool_size"] == ["4"]
+    assert opts["MappingKernelManager.cull_idle_timeout"] == ["600"]
+    assert opts["MappingKernelManager.cull_interval"] == ["60"]
+    assert opts["MappingKernelManager.cull_connected"] == ["False"]
+
+
+def test_never_disables_xsrf_or_allows_overrides(tmp_path):
+    joined = " ".join(voila_argv(apps_dir=tmp_path))
+    assert "disable_check_xsrf" not in joined
+    assert "tornado_settings" not in joined
+    opts = _opts(voila_argv(apps_dir=tmp_path))
+    assert opts["VoilaConfiguration.allow_template_override"] == ["NO"]
+
+
+def test_options_are_passed_through(tmp_path):
+    argv = voila_argv(
+        apps_dir=tmp_path,
+        host="0.0.0.0",
+        port=9000,
+        pool_size=1,
+        cull_idle_timeout=120,
+        cull_interval=15,
+        open_browser=True,
+        extra_args=["--debug"],
+        python="/opt/py",
+    )
+    opts = _opts(argv)
+    assert argv[0] == "/opt/py"
+    assert argv[-1] == "--debug"
+    assert opts["Voila.ip"] == ["0.0.0.0"]
+    assert opts["Voila.port"] == ["9000"]
+    assert opts["Voila.open_browser"] == ["True"]
+    assert opts["VoilaConfiguration.default_pool_size"] == ["1"]
+    assert opts["MappingKernelManager.cull_idle_timeout"] == ["120"]
+    assert opts["MappingKernelManager.cull_interval"] == ["15"]
+
+
+def test_pool_size_zero_turns_preheating_off(tmp_path):
+    opts = _opts(voila_argv(apps_dir=tmp_path, pool_size=0))
+    assert opts["VoilaConfiguration.preheat_kernel"] == ["False"]
+
+
+def test_extra_args_come_last_so_they_override(tmp_path):
+    argv = voila_argv(apps_dir=tmp_path, extra_args=["--Voila.port=1"])
+    assert _opts(argv)["Voila.port"] == ["8866", "1"]
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"pool_size": -1}, {"cull_interval": 0}, {"cull_idle_timeout": -5}]
+)
+def test_rejects_bad_numbers(tmp_path, kwargs):
+    with pytest.raises(ValueError):
+        voila_argv(apps_dir=tmp_path, **kwargs)
+
+
+def test_template_ships_inside_the_package():
+    template = template_root() / "voila" / "templates" / TEMPLATE_NAME
+    assert (template / "index.html.j2").is_file()
+    assert (template / "conf.json").is_file()
+    assert Path(__file__).resolve().parents[2] / "msp_learn" in template.parents
+    text = (template / "index.html.j2").read_text()
+    assert "://" not in text  # nothing loaded from another host
+
+
+def test_server_url_for_wildcard_and_ipv6():
+    assert server_url("127.0.0.1", 8866) == "http://127.0.0.1:8866/"
+    assert server_url("0.0.0.0", 80) == "http://127.0.0.1:80/"
+    assert server_url("::1", 8866) == "http://[::1]:8866/"
