@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import os
 
+from jupyter_server.utils import url_path_join
+from tornado.web import RedirectHandler
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
 from ._argv import template_root
+
+#: The gallery notebook the site root redirects to, when the apps folder has one.
+HOME = "home.ipynb"
 
 
 class KitVoilaHandler(TornadoVoilaHandler):
@@ -67,10 +72,16 @@ class KitVoila(Voila):
             os.environ.setdefault("VOILA_APP_IP", f"[{self.ip}]" if ":" in self.ip else self.ip)
 
     def init_handlers(self):
-        return [
+        handlers = [
             (spec[0], KitVoilaHandler, *spec[2:]) if spec[1] is TornadoVoilaHandler else spec
             for spec in super().init_handlers()
         ]
+        # The site root opens the gallery (home.ipynb) instead of a file listing.
+        if not self.notebook_path and os.path.isfile(os.path.join(self.root_dir, HOME)):
+            home = url_path_join(self.server_url, "voila/render", HOME)
+            handlers.insert(0, (url_path_join(self.server_url, "/?"), RedirectHandler,
+                                {"url": home}))
+        return handlers
 
 
 def main(argv=None) -> None:

@@ -210,3 +210,10 @@ def test_quiz_and_risk_with_the_keyboard_alone(page, open_app_in):
     page.wait_for_selector("table.msp-matrix")
     press_until(page, "Compare with the model answer")
     page.wait_for_selector("text=Compared with the model answer")
+
+
+def test_site_root_opens_the_gallery(page, kit_server):
+    """Does the printed address (the site root) land on the gallery, not a file list?"""
+    page.goto(kit_server.url)
+    page.wait_for_selector(".msp-learner-name input", timeout=60_000)
+    assert page.url.endswith("/voila/render/home.ipynb")
