@@ -1,6 +1,8 @@
-"""The Voila apps and notebook helpers: read the URL, find the content, open the learner's store.
+"""The Voila app and notebook helpers: read the URL, find the content, open the learner's store.
 
-Each notebook in ``voila_apps/`` is one call into this module, so no logic lives in notebooks.
+``voila_apps/app.ipynb`` is one call to :func:`main`, which shows the view the URL names
+(``?view=case-study&id=...&learner=...``). One notebook for every activity means one pool of
+preheated kernels serves the whole room, and a learner holds one kernel at a time.
 """
 
 from __future__ import annotations
@@ -20,8 +22,7 @@ from msp_learn.widgets import (
 from msp_learn.widgets._common import app_root, box, button, esc
 from msp_learn.widgets.journal_view import activity_options
 
-APPS = {"case-study": "case_study.ipynb", "risk-scenario": "risk.ipynb", "quiz": "quiz.ipynb",
-        "journal": "journal.ipynb", "home": "home.ipynb"}
+APP = "app.ipynb"
 
 
 @cache
@@ -49,10 +50,10 @@ def params() -> dict[str, str]:
     return {key: values[0] for key, values in query.items() if values}
 
 
-def link(app: str, **query: str | None) -> str:
-    """A relative link to another app, with the query escaped for a URL and for HTML."""
-    query = {k: v for k, v in query.items() if v}
-    return esc(APPS[app] + ("?" + urlencode(query) if query else ""))
+def link(view: str, **query: str | None) -> str:
+    """A relative link to a view of the app, escaped for a URL and for HTML."""
+    query = {k: v for k, v in {"view": None if view == "home" else view, **query}.items() if v}
+    return esc(APP + ("?" + urlencode(query) if query else ""))
 
 
 def tracker_for(learner: str | None):
@@ -92,10 +93,8 @@ def _missing(kind: str, ident: str | None, learner: str | None) -> W.Widget:
                                "gallery</a></p>"), name="missing")
 
 
-def _with_learner(app: str, build) -> W.Widget:
+def _with_learner(app: str, build, query: dict[str, str]) -> W.Widget:
     """Run ``build(learner, query)`` once the learner is known, asking for a name if needed."""
-    catalogue()  # load content before waiting for the request, so a preheated kernel has it
-    query = params()
     learner = query.get("learner")
     if learner:
         try:
@@ -103,7 +102,7 @@ def _with_learner(app: str, build) -> W.Widget:
         except ValueError:
             learner = None
     if not learner:
-        rest = {k: v for k, v in query.items() if k != "learner"}
+        rest = {k: v for k, v in query.items() if k not in ("learner", "view")}
         return app_root(box("<h1>Making Safeguarding Personal</h1>"),
                         _name_form(app, rest), name="welcome")
     return build(learner, query)
@@ -122,7 +121,7 @@ def _page(learner: str, view: W.Widget) -> W.Widget:
     return page
 
 
-def case_study_app() -> W.Widget:
+def case_study_app(query: dict[str, str]) -> W.Widget:
     def build(learner, query):
         cat = catalogue()
         ident = query.get("id")
@@ -134,10 +133,10 @@ def case_study_app() -> W.Widget:
                           None)
         view = CaseStudyView(case, reflection=reflection, tracker=tracker_for(learner))
         return _page(learner, view.widget)
-    return _show(_with_learner("case-study", build))
+    return _with_learner("case-study", build, query)
 
 
-def risk_app() -> W.Widget:
+def risk_app(query: dict[str, str]) -> W.Widget:
     def build(learner, query):
         ident = query.get("id")
         try:
@@ -145,10 +144,10 @@ def risk_app() -> W.Widget:
         except KeyError:
             return _missing("risk scenario", ident, learner)
         return _page(learner, RiskView(scenario, tracker=tracker_for(learner)).widget)
-    return _show(_with_learner("risk-scenario", build))
+    return _with_learner("risk-scenario", build, query)
 
 
-def quiz_app() -> W.Widget:
+def quiz_app(query: dict[str, str]) -> W.Widget:
     def build(learner, query):
         items = catalogue().items("myth")
         tag = query.get("tag")
@@ -159,17 +158,17 @@ def quiz_app() -> W.Widget:
         quiz_id = f"myths-{tag}" if tag else "myths"
         view = QuizView(items, quiz_id=quiz_id, tracker=tracker_for(learner))
         return _page(learner, view.widget)
-    return _show(_with_learner("quiz", build))
+    return _with_learner("quiz", build, query)
 
 
-def journal_app() -> W.Widget:
+def journal_app(query: dict[str, str]) -> W.Widget:
     def build(learner, query):
         tracker = tracker_for(learner)
         view = JournalView(catalogue().items("reflection-set"), tracker=tracker,
                            activities=activity_options(tracker, store().progress(learner)),
                            catalogue=catalogue())
         return _page(learner, view.widget)
-    return _show(_with_learner("journal", build))
+    return _with_learner("journal", build, query)
 
 
 def _status(progress: dict, kind: str, ident: str) -> str:
@@ -179,7 +178,7 @@ def _status(progress: dict, kind: str, ident: str) -> str:
     return "Completed" if p.completed else "In progress"
 
 
-def home_app() -> W.Widget:
+def home_app(query: dict[str, str]) -> W.Widget:
     def build(learner, query):
         cat = catalogue()
         progress = {(p.activity_kind, p.activity_id): p for p in store().progress(learner)}
@@ -211,10 +210,20 @@ def home_app() -> W.Widget:
                 "<p>Reflect using Gibbs, Kolb, What? So what? Now what?, or the person's "
                 "outcomes and voice; download your CPD record.</p></li></ul>")
         return app_root(box(html, "msp-home"), name="home")
-    return _show(_with_learner("home", build))
+    return _with_learner("home", build, query)
 
 
-def _show(widget: W.Widget) -> W.Widget:
+VIEWS = {"home": home_app, "case-study": case_study_app, "quiz": quiz_app,
+         "risk-scenario": risk_app, "journal": journal_app}
+
+
+def main() -> W.Widget:
+    """Show the view named in the URL (the gallery by default)."""
+    catalogue()  # load content before waiting for the request, so a preheated kernel has it
+    query = params()
+    view = query.get("view", "home")
+    build = VIEWS.get(view)
+    widget = build(query) if build else _missing("page", view, query.get("learner"))
     display(widget)
     return widget
 

@@ -151,8 +151,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from msp_learn.server import serve
 
     folder = Path(args.apps_dir) if args.apps_dir else apps_dir()
-    if not (folder / "home.ipynb").is_file():
-        raise UsageError(f"no Voila apps in {folder} (expected home.ipynb)")
+    if not (folder / "app.ipynb").is_file():
+        raise UsageError(f"no Voila app in {folder} (expected app.ipynb)")
     if args.pool_size < 0 or args.port <= 0 or args.cull_idle_timeout < 0:
         raise UsageError("--pool-size and --cull-idle-timeout must be >= 0, --port > 0")
     if args.db:

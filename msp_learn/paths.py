@@ -38,6 +38,6 @@ def content_paths(root: Path | None = None) -> list[Path]:
 def apps_dir() -> Path:
     """The folder of Voila app notebooks: ``voila_apps/`` beside the content, else the kit's."""
     for candidate in (content_root(), Path(__file__).resolve().parent.parent):
-        if (candidate / "voila_apps" / "home.ipynb").is_file():
+        if (candidate / "voila_apps" / "app.ipynb").is_file():
             return candidate / "voila_apps"
     return content_root() / "voila_apps"

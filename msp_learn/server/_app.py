@@ -11,8 +11,8 @@ from voila.tornado.handler import TornadoVoilaHandler
 
 from ._argv import template_root
 
-#: The gallery notebook the site root redirects to, when the apps folder has one.
-HOME = "home.ipynb"
+#: The app notebook (the gallery by default) the site root redirects to, when present.
+HOME = "app.ipynb"
 
 
 class KitVoilaHandler(TornadoVoilaHandler):
@@ -76,7 +76,7 @@ class KitVoila(Voila):
             (spec[0], KitVoilaHandler, *spec[2:]) if spec[1] is TornadoVoilaHandler else spec
             for spec in super().init_handlers()
         ]
-        # The site root opens the gallery (home.ipynb) instead of a file listing.
+        # The site root opens the app (its gallery view) instead of a file listing.
         if not self.notebook_path and os.path.isfile(os.path.join(self.root_dir, HOME)):
             home = url_path_join(self.server_url, "voila/render", HOME)
             handlers.insert(0, (url_path_join(self.server_url, "/?"), RedirectHandler,

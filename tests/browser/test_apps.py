@@ -18,9 +18,13 @@ QUIZ_ITEMS = [m for m in CAT.items("myth") if QUIZ_TAG in m.tags]
 RISK = CAT.get("risk-scenario", "winston-lends-to-a-friend")
 
 
+VIEW = {"quiz": "quiz", "case_study": "case-study", "risk": "risk-scenario",
+        "journal": "journal"}
+
+
 def app(name: str, learner: str, **query: str) -> str:
     extra = "".join(f"&{k}={quote(v)}" for k, v in query.items())
-    return f"voila/render/{name}.ipynb?learner={quote(learner)}{extra}"
+    return f"voila/render/app.ipynb?view={VIEW[name]}&learner={quote(learner)}{extra}"
 
 
 def assert_accessible(page, axe, label: str) -> None:
@@ -43,13 +47,14 @@ def finish_case(page) -> None:
 
 def test_gallery_asks_a_name_once_and_lists_every_activity(page, open_app_in, axe, screenshot,
                                                            external_requests):
-    open_app_in(page, "voila/render/home.ipynb", ".msp-learner-name input")
+    open_app_in(page, "voila/render/app.ipynb", ".msp-learner-name input")
     assert_accessible(page, axe, "name form")
     page.fill(".msp-learner-name input", "Gallery <b>Tester</b>")
     page.click("button.msp-continue-name")
     page.click("a.msp-go")
     page.wait_for_selector(".msp-home")
     assert "learner=Gallery" in page.url
+    assert page.title() == "Making Safeguarding Personal: learning kit | MSP Learn"
     text = page.inner_text(".msp-home")
     assert "Learning as Gallery <b>Tester</b>" in text  # shown as text, not markup
     for item in CAT.items("case-study") + CAT.items("risk-scenario"):
@@ -85,6 +90,7 @@ def test_case_study_reload_resumes_then_finishes_with_reflection(page, open_app_
     path = app("case_study", "Reload Learner", id=CASE.id)
     open_app_in(page, path, "button.msp-start")
     assert "Content note" in page.inner_text(".msp-intro")
+    assert page.title() == f"{CASE.title} | MSP Learn"  # each view names the page
     assert_accessible(page, axe, "content note")
     page.click("button.msp-start")
     first = CASE.nodes[0]
@@ -216,4 +222,4 @@ def test_site_root_opens_the_gallery(page, kit_server):
     """Does the printed address (the site root) land on the gallery, not a file list?"""
     page.goto(kit_server.url)
     page.wait_for_selector(".msp-learner-name input", timeout=60_000)
-    assert page.url.endswith("/voila/render/home.ipynb")
+    assert page.url.endswith("/voila/render/app.ipynb")

@@ -23,16 +23,27 @@ def test_notebooks_pass_nbval(tmp_path):
     assert " passed" in result.stdout and "failed" not in result.stdout
 
 
-@pytest.mark.parametrize("app", sorted((ROOT / "voila_apps").glob("*.ipynb")),
-                         ids=lambda p: p.stem)
-def test_voila_app_notebook_executes(app, tmp_path, monkeypatch):
-    """Does each app notebook execute in a kernel (as Voila does) without an error?"""
+QUERIES = {
+    "gallery": "learner=Test%20Learner",
+    "ask-name": "view=quiz",
+    "case-study": "view=case-study&id=danny-cuckooing-exploitation&learner=Test",
+    "quiz": "view=quiz&learner=Test&tag=advocacy",
+    "risk": "view=risk-scenario&id=winston-lends-to-a-friend&learner=Test",
+    "journal": "view=journal&learner=Test",
+    "unknown-view": "view=nonsense&learner=Test",
+    "unknown-id": "view=case-study&id=no-such-case&learner=Test",
+}
+
+
+@pytest.mark.parametrize("query", QUERIES.values(), ids=QUERIES.keys())
+def test_voila_app_notebook_executes(query, tmp_path, monkeypatch):
+    """Does the app notebook execute in a kernel (as Voila does) for each view, bad ones too?"""
     import nbformat
     from nbclient import NotebookClient
 
     monkeypatch.setenv("MSP_LEARN_DB", f"sqlite:///{tmp_path / 'apps.sqlite'}")
-    monkeypatch.setenv("QUERY_STRING", "learner=Test%20Learner&id=winston-lends-to-a-friend")
-    nb = nbformat.read(app, as_version=4)
+    monkeypatch.setenv("QUERY_STRING", query)
+    nb = nbformat.read(ROOT / "voila_apps" / "app.ipynb", as_version=4)
     NotebookClient(nb, timeout=120, kernel_name="python3", resources={
         "metadata": {"path": str(ROOT)}}).execute()
     outputs = [o for c in nb.cells for o in c.get("outputs", [])]

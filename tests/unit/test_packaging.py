@@ -25,3 +25,23 @@ def test_environment_yml_matches_pyproject():
     assert any(line.startswith("-e .") for line in pip), "environment.yml should install the kit"
     py = next(d for d in conda if _name(d) == "python")
     assert ">=3.11" in py and project["requires-python"] == ">=3.11"
+
+
+def test_every_schema_field_has_a_description():
+    """Does every field of every content model say what it is (for messages and editors)?"""
+    from pydantic import BaseModel
+
+    from msp_learn.content.messages import _models_in
+    from msp_learn.schemas import KINDS
+
+    seen, stack = set(), list(KINDS.values())
+    while stack:
+        model = stack.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        assert model.model_config.get("extra") == "forbid", model
+        for name, info in model.model_fields.items():
+            assert info.description, f"{model.__name__}.{name} has no description"
+            stack.extend(m for m in _models_in(info.annotation) if issubclass(m, BaseModel))
+    assert len(seen) >= 10
