@@ -1,12 +1,18 @@
 """Compare bare Voila with the kit's server on one notebook in headless Chromium (run by hand).
 
+The baseline is always bare Voila serving a minimal plain-ipywidgets notebook (``--notebook``,
+default tests/browser/files/fixture_app.ipynb, ready when ``--ready`` is clickable). The kit
+side serves ``--kit-apps-dir`` and loads ``--kit-path`` until ``--kit-ready`` is clickable
+(default: the fixture notebook too, so the servers alone are compared).
+
 Example (full run, ~25 min on 2 cores):
     .venv/bin/python benchmarks/bench_voila.py
 Quick check (~8 min):
     .venv/bin/python benchmarks/bench_voila.py --quick
-Point it at a kit app:
-    .venv/bin/python benchmarks/bench_voila.py --notebook voila_apps/case_study.ipynb \
-        --query id=some-case --ready ".msp-case-next"
+The kit's real app (a case study), with a preheat pool sized for a room of 10:
+    .venv/bin/python benchmarks/bench_voila.py --kit-apps-dir voila_apps --pool-size 10 \
+        --kit-path "voila/render/app.ipynb?view=case-study&id=danny-cuckooing-exploitation&learner=Bench" \
+        --kit-ready "button.msp-start"
 
 Bare Voila is stack.md section 3: ``voila NOTEBOOK`` with the lab template and
 ``--Voila.tornado_settings=disable_check_xsrf=True`` ("bare"), plus the same without
@@ -19,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import socket
 import statistics
 import subprocess
@@ -64,6 +71,7 @@ class Server:
         self.name, self.argv, self.port, self.url_path = name, argv, port, url_path
         self.log = logdir / f"{name}.log"
         self.proc: subprocess.Popen | None = None
+        self.ready: str | None = None  # selector that means "loaded"; None: the bench default
 
     @property
     def url(self) -> str:
@@ -187,8 +195,7 @@ async def open_close_cycles(browser, server: Server, ready, n, timeout, baseline
 
 def build_servers(args, logdir: Path) -> dict[str, Server]:
     nb = Path(args.notebook).resolve()
-    apps_dir = Path(args.apps_dir).resolve() if args.apps_dir else nb.parent
-    app = nb.relative_to(apps_dir).as_posix()
+    apps_dir = Path(args.kit_apps_dir).resolve() if args.kit_apps_dir else nb.parent
     query = f"?{args.query}" if args.query else ""
     voila = [sys.executable, "-m", "voila", str(nb), "--no-browser", "--Voila.ip=127.0.0.1",
              "--Voila.port_retries=0"]
@@ -203,10 +210,12 @@ def build_servers(args, logdir: Path) -> dict[str, Server]:
     add("bare", lambda p: [*voila, f"--port={p}", *xsrf_off], query)
     add("bare-preheat", lambda p: [*voila, f"--port={p}", *xsrf_off, *preheat], query)
     add("bare-strict", lambda p: [*voila, f"--port={p}"], query)
-    kit = f"voila/render/{app}{query}"
+    kit = args.kit_path or f"voila/render/{nb.name}{query}"
     add("kit-cold", lambda p: voila_argv(apps_dir=apps_dir, port=p, pool_size=0), kit)
-    add("kit-preheat",
-        lambda p: voila_argv(apps_dir=apps_dir, port=p, pool_size=args.pool_size), kit)
+    add("kit-preheat", lambda p: voila_argv(apps_dir=apps_dir, port=p, pool_size=args.pool_size,
+                                            fill_delay=args.fill_delay), kit)
+    for name in ("kit-cold", "kit-preheat"):
+        servers[name].ready = args.kit_ready or args.ready
     n_notebooks = sum(1 for _ in apps_dir.rglob("*.ipynb"))
     servers["kit-preheat"].pool_kernels = args.pool_size * n_notebooks
     servers["bare-preheat"].pool_kernels = args.pool_size
@@ -217,6 +226,7 @@ def build_servers(args, logdir: Path) -> dict[str, Server]:
 
 async def run(args) -> dict:
     logdir = Path(tempfile.mkdtemp(prefix="bench_voila_"))
+    os.environ["MSP_LEARN_DATA"] = str(logdir)  # the kit's progress store, thrown away after
     servers = build_servers(args, logdir)
     results: dict = {"logs": str(logdir), "args": vars(args)}
     timeout = args.timeout
@@ -224,6 +234,7 @@ async def run(args) -> dict:
         browser = await pw.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
         for name, server in servers.items():
             base = server.pool_kernels
+            args.ready_for = server.ready or args.ready
             print(f"== {name}: {' '.join(server.argv[:4])} ...", flush=True)
             res = results[name] = {"startup_s": server.start(base)}
             try:
@@ -231,32 +242,33 @@ async def run(args) -> dict:
                     rss: list[float] = []
                     settle = base if name.endswith("preheat") else None
                     t, f = await sequential(
-                        browser, server, args.ready, args.runs, timeout, settle, rss
+                        browser, server, args.ready_for, args.runs, timeout, settle, rss
                     )
                     res["t_widget"] = {"median": median(t), "min": min(t, default=None),
                                        "max": max(t, default=None), "ok": len(t), "failed": f}
                     res["rss_mb_per_kernel"] = median(rss)
                     print(f"   t_widget median {median(t):.2f} s ({len(t)} ok, {f} failed); "
                           f"kernel RSS {median(rss):.0f} MB", flush=True)
-                if name.endswith("preheat"):
+                if name in ("bare", "bare-preheat", "kit-preheat"):
                     for size in args.bursts:
                         server.settle(base, timeout=60)
                         t0 = time.perf_counter()
-                        t, f = await burst(browser, server, args.ready, size, timeout)
+                        t, f = await burst(browser, server, args.ready_for, size, timeout)
                         wall = time.perf_counter() - t0
                         res[f"burst{size}"] = {"ok": len(t), "failed": f, "median": median(t),
                                                "wall": wall}
                         print(f"   burst {size}: {len(t)}/{size} ok, median {median(t):.1f} s, "
                               f"wall {wall:.0f} s", flush=True)
+                if name.endswith("preheat"):
                     server.settle(base, timeout=60)
-                    t, f = await sequential(browser, server, args.ready, args.sequential, timeout)
+                    t, f = await sequential(browser, server, args.ready_for, args.sequential, timeout)
                     res["sequential"] = {"n": args.sequential, "ok": len(t), "failed": f,
                                          "median": median(t), "max": max(t, default=None)}
                     print(f"   {args.sequential} sequential: {len(t)} ok, {f} failed/hung, "
                           f"median {median(t):.2f} s", flush=True)
                 if name in ("bare", "bare-strict", "kit-preheat"):
                     server.settle(base, timeout=60)
-                    left = await open_close_cycles(browser, server, args.ready, args.cycles,
+                    left = await open_close_cycles(browser, server, args.ready_for, args.cycles,
                                                    timeout, base)
                     res["kernels_left_after_cycles"] = left
                     print(f"   {args.cycles} open/close cycles: {left} kernel(s) left", flush=True)
@@ -282,10 +294,12 @@ def report(res: dict, args) -> None:
         ("t_widget preheated (s)", t("bare-preheat"), t("kit-preheat")),
     ]
     for size in args.bursts:
-        b = res["bare-preheat"].get(f"burst{size}", {})
-        k = res["kit-preheat"].get(f"burst{size}", {})
-        rows.append((f"burst {size}: median t_widget (s)", b.get("median"), k.get("median")))
-        rows.append((f"burst {size}: loads ok", b.get("ok"), k.get("ok")))
+        for bare_name in ("bare", "bare-preheat"):
+            b = res[bare_name].get(f"burst{size}", {})
+            k = res["kit-preheat"].get(f"burst{size}", {})
+            rows.append((f"burst {size} vs {bare_name}: median (s)", b.get("median"),
+                         k.get("median")))
+            rows.append((f"burst {size} vs {bare_name}: loads ok", b.get("ok"), k.get("ok")))
     b, k = res["bare-preheat"].get("sequential", {}), res["kit-preheat"].get("sequential", {})
     rows.append((f"{args.sequential} sequential: median (s)", b.get("median"), k.get("median")))
     rows.append((f"{args.sequential} sequential: failed/hung", b.get("failed"), k.get("failed")))
@@ -313,7 +327,11 @@ def report(res: dict, args) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notebook", default=str(REPO / "tests/browser/files/fixture_app.ipynb"))
-    parser.add_argument("--apps-dir", help="directory the kit serves (default: the notebook's)")
+    parser.add_argument("--kit-apps-dir", help="directory the kit serves (default: the notebook's)")
+    parser.add_argument("--kit-path", help="URL path and query the kit loads (default: the notebook)")
+    parser.add_argument("--kit-ready", help="selector meaning the kit page is ready (default: --ready)")
+    parser.add_argument("--fill-delay", type=float, default=15.0,
+                        help="seconds before the kit refills its pool after a kernel is used")
     parser.add_argument("--query", default="id=bench", help="query string for both servers")
     parser.add_argument("--ready", default=".fx-button", help="selector of the widget to wait for")
     parser.add_argument("--pool-size", type=int, default=2)

@@ -153,8 +153,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     folder = Path(args.apps_dir) if args.apps_dir else apps_dir()
     if not (folder / "app.ipynb").is_file():
         raise UsageError(f"no Voila app in {folder} (expected app.ipynb)")
-    if args.pool_size < 0 or args.port <= 0 or args.cull_idle_timeout < 0:
-        raise UsageError("--pool-size and --cull-idle-timeout must be >= 0, --port > 0")
+    if min(args.pool_size, args.cull_idle_timeout, args.fill_delay) < 0 or args.port <= 0:
+        raise UsageError("--pool-size, --fill-delay and --cull-idle-timeout must be >= 0, "
+                         "--port > 0")
     if args.db:
         os.environ["MSP_LEARN_DB"] = args.db
     from msp_learn.store import Store
@@ -164,7 +165,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except Exception as exc:  # a bad URL or an unreachable database: say so plainly
         raise UsageError(f"cannot open the progress store: {exc}") from None
     return serve(apps_dir=folder, host=args.host, port=args.port, pool_size=args.pool_size,
-                 cull_idle_timeout=args.cull_idle_timeout, open_browser=args.open)
+                 cull_idle_timeout=args.cull_idle_timeout, fill_delay=args.fill_delay,
+                 open_browser=args.open)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -212,6 +214,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pool-size", type=int, default=1,
                    help="preheated kernels kept ready per app; size it for the room "
                    "(0 turns preheating off; default: %(default)s)")
+    p.add_argument("--fill-delay", type=float, default=15.0,
+                   help="seconds the pool waits before replacing a kernel it handed out, so a "
+                   "room arriving at once is not slowed by refills (default: %(default)s)")
     p.add_argument("--cull-idle-timeout", type=int, default=600,
                    help="seconds before the kernel of a closed or abandoned page is shut down "
                    "(default: %(default)s)")

@@ -28,6 +28,7 @@ def voila_argv(
     pool_size: int = 4,
     cull_idle_timeout: int = 600,
     cull_interval: int = 60,
+    fill_delay: float = 15.0,
     open_browser: bool = False,
     extra_args: Sequence[str] = (),
     python: str | None = None,
@@ -35,11 +36,15 @@ def voila_argv(
     """Return ``[python, -m, msp_learn.server, ...]`` for serving ``apps_dir``.
 
     ``pool_size`` is the number of preheated kernels kept per notebook; 0 turns
-    preheating off. Every option is a plain ``--Class.trait=value`` so ``extra_args``
+    preheating off. ``fill_delay`` is how long the pool waits after a kernel is taken before
+    starting a replacement, so that a room arriving at once is served from the pool without
+    refills competing for the CPU (measured: benchmarks/bench_voila.py). Every option is a plain ``--Class.trait=value`` so ``extra_args``
     (appended last) can override any of them.
     """
     if pool_size < 0:
         raise ValueError("pool_size must be >= 0")
+    if fill_delay < 0:
+        raise ValueError("fill_delay must be >= 0")
     if cull_idle_timeout < 0 or cull_interval <= 0:
         raise ValueError("cull_idle_timeout must be >= 0 and cull_interval > 0")
     argv = [
@@ -62,6 +67,7 @@ def voila_argv(
         *(f"--VoilaConfiguration.extension_denylist={name}" for name in EXTENSION_DENYLIST),
         f"--VoilaConfiguration.preheat_kernel={pool_size > 0}",
         f"--VoilaConfiguration.default_pool_size={int(pool_size)}",
+        f"--VoilaKernelManager.fill_delay={float(fill_delay)}",
         f"--MappingKernelManager.cull_idle_timeout={int(cull_idle_timeout)}",
         f"--MappingKernelManager.cull_interval={int(cull_interval)}",
         # A tab that is open but idle keeps its kernel (a trainee reading a long case

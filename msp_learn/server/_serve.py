@@ -70,6 +70,7 @@ def serve(
     pool_size: int = 4,
     cull_idle_timeout: int = 600,
     cull_interval: int = 60,
+    fill_delay: float = 15.0,
     open_browser: bool = False,
     extra_args: Sequence[str] = (),
 ) -> int:
@@ -84,6 +85,7 @@ def serve(
         pool_size=pool_size,
         cull_idle_timeout=cull_idle_timeout,
         cull_interval=cull_interval,
+        fill_delay=fill_delay,
         open_browser=open_browser,
         extra_args=extra_args,
     )

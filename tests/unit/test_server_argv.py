@@ -53,6 +53,7 @@ def test_options_are_passed_through(tmp_path):
         pool_size=1,
         cull_idle_timeout=120,
         cull_interval=15,
+        fill_delay=30,
         open_browser=True,
         extra_args=["--debug"],
         python="/opt/py",
@@ -66,6 +67,7 @@ def test_options_are_passed_through(tmp_path):
     assert opts["VoilaConfiguration.default_pool_size"] == ["1"]
     assert opts["MappingKernelManager.cull_idle_timeout"] == ["120"]
     assert opts["MappingKernelManager.cull_interval"] == ["15"]
+    assert opts["VoilaKernelManager.fill_delay"] == ["30.0"]
 
 
 def test_pool_size_zero_turns_preheating_off(tmp_path):
@@ -79,7 +81,8 @@ def test_extra_args_come_last_so_they_override(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "kwargs", [{"pool_size": -1}, {"cull_interval": 0}, {"cull_idle_timeout": -5}]
+    "kwargs", [{"pool_size": -1}, {"cull_interval": 0}, {"cull_idle_timeout": -5},
+               {"fill_delay": -1}]
 )
 def test_rejects_bad_numbers(tmp_path, kwargs):
     with pytest.raises(ValueError):
