@@ -56,7 +56,7 @@ def voila_argv(
         f"--Voila.port={int(port)}",
         "--Voila.port_retries=0",
         f"--Voila.open_browser={open_browser}",
-        # No remote MathJax (the default is cdnjs); the template loads none either.
+        # No remote MathJax (the default comes from a public CDN); the template loads none.
         "--Voila.mathjax_url=",
         f"--VoilaConfiguration.template={TEMPLATE_NAME}",
         "--VoilaConfiguration.theme=light",
