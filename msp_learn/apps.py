@@ -165,7 +165,7 @@ def journal_app(query: dict[str, str]) -> W.Widget:
     def build(learner, query):
         tracker = tracker_for(learner)
         view = JournalView(catalogue().items("reflection-set"), tracker=tracker,
-                           activities=activity_options(tracker, store().progress(learner)),
+                           activities=activity_options(store().progress(learner)),
                            catalogue=catalogue())
         return _page(learner, view.widget)
     return _with_learner("journal", build, query)
@@ -259,7 +259,7 @@ def show_risk(scenario_id: str, *, learner: str | None = None) -> RiskView:
 def show_journal(*, learner: str | None = None) -> JournalView:
     """Display the reflection journal."""
     tracker = tracker_for(learner)
-    activities = activity_options(tracker, store().progress(learner)) if learner else []
+    activities = activity_options(store().progress(learner)) if learner else []
     view = JournalView(catalogue().items("reflection-set"), tracker=tracker,
                        activities=activities, catalogue=catalogue())
     display(view.widget)

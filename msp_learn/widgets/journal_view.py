@@ -107,7 +107,7 @@ class JournalView:
         return html
 
 
-def activity_options(tracker: Tracker | None, store_progress) -> list[tuple[str, str]]:
+def activity_options(store_progress) -> list[tuple[str, str]]:
     """(label, 'kind:id') for each activity the learner has progress on."""
     return [(f"{p.state.get('title') or p.activity_id} ({p.activity_kind.replace('-', ' ')})",
              f"{p.activity_kind}:{p.activity_id}") for p in store_progress
