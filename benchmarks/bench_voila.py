@@ -5,7 +5,7 @@ default tests/browser/files/fixture_app.ipynb, ready when ``--ready`` is clickab
 side serves ``--kit-apps-dir`` and loads ``--kit-path`` until ``--kit-ready`` is clickable
 (default: the fixture notebook too, so the servers alone are compared).
 
-Example (full run, ~25 min on 2 cores):
+Example (defaults, ~25 min on 2 cores; benchmarks/README.md has the run for a room of 30):
     .venv/bin/python benchmarks/bench_voila.py
 Quick check (~8 min):
     .venv/bin/python benchmarks/bench_voila.py --quick
@@ -106,6 +106,41 @@ class Server:
             time.sleep(0.25)
         return last
 
+    def cpu_seconds(self) -> float:
+        total = 0.0
+        for proc in [psutil.Process(self.proc.pid), *self.kernels()]:
+            try:
+                times = proc.cpu_times()
+                total += times.user + times.system
+            except psutil.Error:
+                pass
+        return total
+
+    def quiet(self, timeout: float = 90, interval: float = 1.0, share: float = 0.05) -> bool:
+        """Wait until the server and its kernels use under ``share`` of a core (pool kernels
+        have finished pre-running the notebook), so each measurement starts from rest."""
+        deadline = time.monotonic() + timeout
+        last = self.cpu_seconds()
+        while time.monotonic() < deadline:
+            time.sleep(interval)
+            now = self.cpu_seconds()
+            if now - last < share * interval:
+                return True
+            last = now
+        return False
+
+    def kernel_ids(self) -> set[str]:
+        """Ids of running kernels (from each kernel's connection-file name)."""
+        ids = set()
+        for proc in self.kernels():
+            try:
+                for arg in proc.cmdline():
+                    if "kernel-" in arg and arg.endswith(".json"):
+                        ids.add(arg.rsplit("kernel-", 1)[1][: -len(".json")])
+            except psutil.Error:
+                pass
+        return ids
+
     def rss_mb(self) -> list[float]:
         sizes = []
         for proc in self.kernels():
@@ -154,7 +189,7 @@ async def sequential(browser, server: Server, ready, n, timeout, settle_to=None,
     for i in range(n + 1):
         if settle_to is not None:
             server.settle(settle_to, timeout=30)
-            await asyncio.sleep(3.0)  # refilled pool kernels finish pre-running the notebook
+            server.quiet()  # refilled pool kernels finish pre-running the notebook
         ok, secs, ctx, page = await load(browser, server.url, ready, timeout)
         if rss is not None and ok:
             rss.extend(server.rss_mb())
@@ -174,14 +209,29 @@ async def burst(browser, server: Server, ready, n, timeout):
     return [secs for ok, secs, *_ in results if ok], sum(not ok for ok, *_ in results)
 
 
-async def open_close_cycles(browser, server: Server, ready, n, timeout, baseline):
-    """Kernels added by ``n`` open/close cycles (counted from before the cycles, so kernels
-    of pages that never loaded in an earlier burst, which no beacon frees, are not counted)."""
-    before = max(baseline, server.settle(baseline, timeout=30))
+async def open_close_cycles(browser, server: Server, ready, n, timeout):
+    """Open and close ``n`` pages; return how many of *their* kernels are still running
+    30 s later. Each page's kernel is known from its websocket URL, so pool refills and
+    kernels of earlier runs do not enter the count."""
+    used: list[str] = []
     for _ in range(n):
-        _, _, ctx, page = await load(browser, server.url, ready, timeout)
+        ctx = await browser.new_context()
+        page = await ctx.new_page()
+        page.on("websocket", lambda ws: used.append(ws.url.split("/api/kernels/")[1].split("/")[0])
+                if "/api/kernels/" in ws.url else None)
+        t0 = time.perf_counter()
+        try:
+            await page.goto(server.url, timeout=timeout * 1000)
+            await page.locator(ready).first.click(trial=True, timeout=timeout * 1000)
+        except Exception:
+            print(f"   cycle load failed after {time.perf_counter() - t0:.0f} s", flush=True)
         await close(ctx, page)
-    return server.settle(before, timeout=30) - before
+    deadline = time.monotonic() + 30
+    while True:
+        alive = server.kernel_ids() & set(used)
+        if not alive or time.monotonic() > deadline:
+            return len(alive)
+        await asyncio.sleep(0.5)
 
 
 def build_servers(args, logdir: Path) -> dict[str, Server]:
@@ -243,6 +293,7 @@ async def run(args) -> dict:
                 if name in ("bare", "bare-preheat", "kit-preheat"):
                     for size in args.bursts:
                         server.settle(base, timeout=60)
+                        server.quiet()
                         t0 = time.perf_counter()
                         t, f = await burst(browser, server, args.ready_for, size, timeout)
                         wall = time.perf_counter() - t0
@@ -252,6 +303,7 @@ async def run(args) -> dict:
                               f"wall {wall:.0f} s", flush=True)
                 if name.endswith("preheat"):
                     server.settle(base, timeout=60)
+                    server.quiet()
                     t, f = await sequential(browser, server, args.ready_for, args.sequential, timeout)
                     res["sequential"] = {"n": args.sequential, "ok": len(t), "failed": f,
                                          "median": median(t), "max": max(t, default=None)}
@@ -260,7 +312,7 @@ async def run(args) -> dict:
                 if name in ("bare", "bare-strict", "kit-preheat"):
                     server.settle(base, timeout=60)
                     left = await open_close_cycles(browser, server, args.ready_for, args.cycles,
-                                                   timeout, base)
+                                                   timeout)
                     res["kernels_left_after_cycles"] = left
                     print(f"   {args.cycles} open/close cycles: {left} kernel(s) left", flush=True)
             finally:

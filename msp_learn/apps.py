@@ -219,7 +219,13 @@ VIEWS = {"home": home_app, "case-study": case_study_app, "quiz": quiz_app,
 
 def main() -> W.Widget:
     """Show the view named in the URL (the gallery by default)."""
-    catalogue()  # load content before waiting for the request, so a preheated kernel has it
+    # Load the content and open the store before waiting for the request, so that a
+    # preheated kernel has both ready and a learner's page is built at once.
+    catalogue()
+    try:
+        store()
+    except Exception:  # noqa: BLE001 - reported where the view first needs the store
+        pass
     query = params()
     view = query.get("view", "home")
     build = VIEWS.get(view)

@@ -215,7 +215,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="preheated kernels kept ready per app; size it for the room "
                    "(0 turns preheating off; default: %(default)s)")
     p.add_argument("--fill-delay", type=float, default=15.0,
-                   help="seconds the pool waits before replacing a kernel it handed out, so a "
+                   help="seconds the pool waits before replacing a kernel it handed out; after "
+                   "that, replacements start one at a time when the machine has spare CPU, so a "
                    "room arriving at once is not slowed by refills (default: %(default)s)")
     p.add_argument("--cull-idle-timeout", type=int, default=600,
                    help="seconds before the kernel of a closed or abandoned page is shut down "

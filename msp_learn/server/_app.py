@@ -6,10 +6,12 @@ import os
 
 from jupyter_server.utils import url_path_join
 from tornado.web import RedirectHandler
+from traitlets import Float
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
 from ._argv import template_root
+from ._refill import IdleRefill
 
 #: The app notebook (the gallery by default) the site root redirects to, when present.
 HOME = "app.ipynb"
@@ -60,6 +62,15 @@ class KitVoila(Voila):
 
     name = "msp-learn-voila"
 
+    refill_busy_percent = Float(
+        50.0, config=True,
+        help="A pool refill starts only when less than this share of all CPU time is busy.",
+    )
+    refill_max_wait = Float(
+        120.0, config=True,
+        help="Seconds (after fill_delay) a pool refill waits for an idle machine at most.",
+    )
+
     def initialize(self, argv=None):
         root = str(template_root())
         paths = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
@@ -70,6 +81,25 @@ class KitVoila(Voila):
         # ws://$VOILA_APP_IP:$VOILA_APP_PORT; kernels inherit this environment.
         if self.ip not in ("", "0.0.0.0", "::", "localhost"):
             os.environ.setdefault("VOILA_APP_IP", f"[{self.ip}]" if ":" in self.ip else self.ip)
+
+    def init_settings(self):
+        settings = super().init_settings()
+        manager = self.kernel_manager
+        if hasattr(manager, "_pools"):  # preheating is on
+            # Kernels for the first fill were queued while the manager was built; only the
+            # refills after a kernel is taken go through the gate.
+            gate = IdleRefill(busy_percent=self.refill_busy_percent,
+                              max_wait=self.refill_max_wait, log=self.log.info)
+            manager._initialize = gate.wrap(manager._initialize)
+            shutdown_all = manager.shutdown_all
+
+            async def release_then_shutdown_all(*args, **kwargs):
+                gate.closing = True
+                return await shutdown_all(*args, **kwargs)
+
+            manager.shutdown_all = release_then_shutdown_all
+            self.refill_gate = gate
+        return settings
 
     def init_handlers(self):
         handlers = [

@@ -10,9 +10,15 @@ from pathlib import Path
 #: Name of the kit's Voila template (msp_learn/templates/jupyter/voila/templates/msp).
 TEMPLATE_NAME = "msp"
 
-#: Federated JupyterLab extensions installed alongside nbgrader/JupyterLab that Voila
-#: would otherwise load into every page (stack.md G3: console errors, extra weight).
-EXTENSION_DENYLIST = ("@jupyter/nbgrader", "@jupyter-notebook/lab-extension")
+#: The only federated JupyterLab extensions a kit page loads: the widget controls and
+#: Voila's widget manager for them (7 or 8; Voila drops the one that does not match).
+#: Anything else installed alongside (nbgrader, notebook, pygments, a hub's own) stays out
+#: of learners' pages (stack.md G3: console errors, and JavaScript every page must run).
+EXTENSION_ALLOWLIST = (
+    "@jupyter-widgets/jupyterlab-manager",
+    "@voila-dashboards/widgets-manager8",
+    "@voila-dashboards/widgets-manager7",
+)
 
 
 def template_root() -> Path:
@@ -64,7 +70,7 @@ def voila_argv(
         "--VoilaConfiguration.show_tracebacks=False",
         "--VoilaConfiguration.allow_template_override=NO",
         "--VoilaConfiguration.allow_theme_override=NO",
-        *(f"--VoilaConfiguration.extension_denylist={name}" for name in EXTENSION_DENYLIST),
+        *(f"--VoilaConfiguration.extension_allowlist={name}" for name in EXTENSION_ALLOWLIST),
         f"--VoilaConfiguration.preheat_kernel={pool_size > 0}",
         f"--VoilaConfiguration.default_pool_size={int(pool_size)}",
         f"--VoilaKernelManager.fill_delay={float(fill_delay)}",

@@ -68,6 +68,30 @@ def test_template_landmarks_and_axe(page, open_app_in, axe, screenshot):
     assert violations == [], describe_violations(violations)
 
 
+def test_loading_message_is_still_and_announced(kit_server):
+    """Before the widgets arrive the page says so in words, and nothing on it moves: no
+    spinner (WCAG 2.3.3), and no redraws that a room of pages would pay for in CPU."""
+    import urllib.request
+
+    with urllib.request.urlopen(f"{kit_server.url}{APP}?id=still", timeout=60) as response:
+        html = response.read().decode()
+    assert '<div id="loading" role="status">' in html
+    assert "Loading MSP Learn" in html
+    assert "@keyframes" not in html and "animation:" not in html
+
+
+def test_pages_load_only_the_widget_extensions(page, open_app_in):
+    open_app_in(page, f"{APP}?id=extensions", READY)
+    loaded = page.evaluate(
+        """() => [...new Set(performance.getEntriesByType('resource')
+                .map(r => new URL(r.name).pathname)
+                .filter(p => p.includes('/voila/labextensions/'))
+                .map(p => p.split('/voila/labextensions/')[1].split('/static/')[0]))]"""
+    )
+    assert sorted(loaded) == ["@jupyter-widgets/jupyterlab-manager",
+                              "@voila-dashboards/widgets-manager8"]
+
+
 def test_no_request_leaves_localhost(page, open_app_in, external_requests):
     open_app_in(page, f"{APP}?id=offline", READY)
     page.locator(READY).click()
@@ -83,8 +107,10 @@ def test_closing_tab_shuts_its_kernel_down(context, kit_server, open_app_in):
     assert kit_server.wait_for_kernels(kit_server.baseline) == kit_server.baseline
     page = context.new_page()
     open_app_in(page, f"{APP}?id=closing", READY)
-    # The page holds one kernel; the pool refills behind it.
-    assert kit_server.wait_for_kernels(kit_server.baseline + 1) == kit_server.baseline + 1
+    # The page holds one kernel; the pool refills behind it once the machine has spare CPU.
+    refilled = kit_server.wait_for_kernels(kit_server.baseline + 1, timeout=180)
+    assert refilled == kit_server.baseline + 1, kit_server.log_tail(40)
+    assert "Refilling the kernel pool for fixture_app.ipynb" in kit_server.log_tail(400)
     page.close(run_before_unload=True)
     left = kit_server.wait_for_kernels(kit_server.baseline, timeout=30)
     assert left == kit_server.baseline, kit_server.log_tail(40)

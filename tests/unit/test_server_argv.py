@@ -35,6 +35,10 @@ def test_defaults_are_local_kit_template_and_culling(tmp_path):
     assert opts["MappingKernelManager.cull_idle_timeout"] == ["600"]
     assert opts["MappingKernelManager.cull_interval"] == ["60"]
     assert opts["MappingKernelManager.cull_connected"] == ["False"]
+    # Pages load the widget extensions only, never nbgrader's or notebook's (stack.md G3).
+    assert "@jupyter-widgets/jupyterlab-manager" in opts["VoilaConfiguration.extension_allowlist"]
+    assert not any("nbgrader" in name for name in opts["VoilaConfiguration.extension_allowlist"])
+    assert "VoilaConfiguration.extension_denylist" not in opts
 
 
 def test_never_disables_xsrf_or_allows_overrides(tmp_path):
