@@ -45,6 +45,11 @@ from tests.browser.harness import CHROMIUM_ARGS  # noqa: E402  (one set of brows
 
 
 
+#: How long to wait for a preheat pool to be full again before a burst or a series of loads
+#: (the kit refills one kernel at a time, when the machine is idle).
+SETTLE_S = 300
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -234,6 +239,9 @@ async def open_close_cycles(browser, server: Server, ready, n, timeout):
         await asyncio.sleep(0.5)
 
 
+SERVER_NAMES = ("bare", "bare-preheat", "bare-strict", "kit-cold", "kit-preheat")
+
+
 def build_servers(args, logdir: Path) -> dict[str, Server]:
     nb = Path(args.notebook).resolve()
     apps_dir = Path(args.kit_apps_dir).resolve() if args.kit_apps_dir else nb.parent
@@ -274,6 +282,8 @@ async def run(args) -> dict:
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
         for name, server in servers.items():
+            if name not in args.servers:
+                continue
             base = server.pool_kernels
             args.ready_for = server.ready or args.ready
             print(f"== {name}: {' '.join(server.argv[:4])} ...", flush=True)
@@ -292,7 +302,7 @@ async def run(args) -> dict:
                           f"kernel RSS {median(rss):.0f} MB", flush=True)
                 if name in ("bare", "bare-preheat", "kit-preheat"):
                     for size in args.bursts:
-                        server.settle(base, timeout=60)
+                        server.settle(base, timeout=SETTLE_S)
                         server.quiet()
                         t0 = time.perf_counter()
                         t, f = await burst(browser, server, args.ready_for, size, timeout)
@@ -302,7 +312,7 @@ async def run(args) -> dict:
                         print(f"   burst {size}: {len(t)}/{size} ok, median {median(t):.1f} s, "
                               f"wall {wall:.0f} s", flush=True)
                 if name.endswith("preheat"):
-                    server.settle(base, timeout=60)
+                    server.settle(base, timeout=SETTLE_S)
                     server.quiet()
                     t, f = await sequential(browser, server, args.ready_for, args.sequential, timeout)
                     res["sequential"] = {"n": args.sequential, "ok": len(t), "failed": f,
@@ -310,7 +320,7 @@ async def run(args) -> dict:
                     print(f"   {args.sequential} sequential: {len(t)} ok, {f} failed/hung, "
                           f"median {median(t):.2f} s", flush=True)
                 if name in ("bare", "bare-strict", "kit-preheat"):
-                    server.settle(base, timeout=60)
+                    server.settle(base, timeout=SETTLE_S)
                     left = await open_close_cycles(browser, server, args.ready_for, args.cycles,
                                                    timeout)
                     res["kernels_left_after_cycles"] = left
@@ -338,24 +348,24 @@ def report(res: dict, args) -> None:
     ]
     for size in args.bursts:
         for bare_name in ("bare", "bare-preheat"):
-            b = res[bare_name].get(f"burst{size}", {})
-            k = res["kit-preheat"].get(f"burst{size}", {})
+            b = res.get(bare_name, {}).get(f"burst{size}", {})
+            k = res.get("kit-preheat", {}).get(f"burst{size}", {})
             rows.append((f"burst {size} vs {bare_name}: median (s)", b.get("median"),
                          k.get("median")))
             rows.append((f"burst {size} vs {bare_name}: loads ok", b.get("ok"), k.get("ok")))
-    b, k = res["bare-preheat"].get("sequential", {}), res["kit-preheat"].get("sequential", {})
+    b, k = res.get("bare-preheat", {}).get("sequential", {}), res.get("kit-preheat", {}).get("sequential", {})
     rows.append((f"{args.sequential} sequential: median (s)", b.get("median"), k.get("median")))
     rows.append((f"{args.sequential} sequential: failed/hung", b.get("failed"), k.get("failed")))
     rows.append((f"{args.cycles} open/close: kernels left (bare-strict)",
-                 res["bare-strict"].get("kernels_left_after_cycles"),
-                 res["kit-preheat"].get("kernels_left_after_cycles")))
+                 res.get("bare-strict", {}).get("kernels_left_after_cycles"),
+                 res.get("kit-preheat", {}).get("kernels_left_after_cycles")))
     rows.append((f"{args.cycles} open/close: kernels left (bare, xsrf off)",
-                 res["bare"].get("kernels_left_after_cycles"),
-                 res["kit-preheat"].get("kernels_left_after_cycles")))
-    rows.append(("RSS per kernel, cold (MB)", res["bare"].get("rss_mb_per_kernel"),
-                 res["kit-cold"].get("rss_mb_per_kernel")))
-    rows.append(("RSS per kernel, preheated (MB)", res["bare-preheat"].get("rss_mb_per_kernel"),
-                 res["kit-preheat"].get("rss_mb_per_kernel")))
+                 res.get("bare", {}).get("kernels_left_after_cycles"),
+                 res.get("kit-preheat", {}).get("kernels_left_after_cycles")))
+    rows.append(("RSS per kernel, cold (MB)", res.get("bare", {}).get("rss_mb_per_kernel"),
+                 res.get("kit-cold", {}).get("rss_mb_per_kernel")))
+    rows.append(("RSS per kernel, preheated (MB)", res.get("bare-preheat", {}).get("rss_mb_per_kernel"),
+                 res.get("kit-preheat", {}).get("rss_mb_per_kernel")))
     def fmt(value) -> str:
         if value is None:
             return "n/a"
@@ -388,6 +398,8 @@ def main(argv=None) -> int:
         "--quick", action="store_true", help="runs=3 bursts=10 sequential=20 cycles=5"
     )
     parser.add_argument("--json", help="also write the raw results here")
+    parser.add_argument("--servers", type=lambda s: s.split(","), default=list(SERVER_NAMES),
+                        help="comma-separated subset of " + ",".join(SERVER_NAMES))
     args = parser.parse_args(argv)
     if args.quick:
         args.runs, args.bursts, args.sequential, args.cycles = 3, [10], 20, 5
