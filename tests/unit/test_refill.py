@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -22,7 +23,10 @@ def gate_with(readings, **kwargs):
 
 
 def run(coro):
-    return asyncio.run(coro)
+    """Run ``coro`` on a fresh event loop in its own thread: the browser tests' Playwright
+    keeps a loop running in the main thread for the whole session."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 async def _initialize(log, name, kernel_id=None, **kwargs):
