@@ -98,7 +98,6 @@ class KitVoila(Voila):
                 return await shutdown_all(*args, **kwargs)
 
             manager.shutdown_all = release_then_shutdown_all
-            self.refill_gate = gate
         return settings
 
     def init_handlers(self):

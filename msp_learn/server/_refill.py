@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -58,8 +59,8 @@ class IdleRefill:
         self._sampler, self._clock, self._log = sampler, clock, log
         self._lock: asyncio.Lock | None = None
         self.closing = False
-        #: How each refill was released: "idle", "max_wait" or "closing" (for logs and tests).
-        self.released: list[str] = []
+        #: How many refills were released "idle", at "max_wait" or while "closing".
+        self.released: Counter[str] = Counter()
 
     async def wait_for_idle(self, deadline: float) -> str:
         busy = self._sampler()
@@ -85,7 +86,7 @@ class IdleRefill:
             deadline = self._clock() + self.max_wait
             async with self._lock:
                 how = await self.wait_for_idle(deadline)
-                self.released.append(how)
+                self.released[how] += 1
                 if self._log:
                     self._log("Refilling the kernel pool for %s (%s)", notebook_path, how)
                 return await initialize(notebook_path, kernel_id, **kwargs)
