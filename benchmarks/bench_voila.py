@@ -43,8 +43,6 @@ sys.path.insert(0, str(REPO))
 from msp_learn.server import voila_argv  # noqa: E402
 from tests.browser.harness import CHROMIUM_ARGS  # noqa: E402  (one set of browser flags)
 
-
-
 #: How long to wait for a preheat pool to be full again before a burst or a series of loads
 #: (the kit refills one kernel at a time, when the machine is idle).
 SETTLE_S = 300
@@ -165,10 +163,14 @@ class Server:
                 self.proc.wait()
 
 
-async def load(browser, url: str, ready: str, timeout: float):
-    """Open ``url`` in a fresh context; return (ok, seconds to clickable ``ready``, ctx, page)."""
+async def load(browser, url: str, ready: str, timeout: float, kernel_ids=None):
+    """Open ``url`` in a fresh context; return (ok, seconds to clickable ``ready``, ctx, page).
+    With ``kernel_ids`` (a list), the id of each kernel the page connects to is appended."""
     ctx = await browser.new_context()
     page = await ctx.new_page()
+    if kernel_ids is not None:
+        page.on("websocket", lambda ws: kernel_ids.append(
+            ws.url.split("/api/kernels/")[1].split("/")[0]) if "/api/kernels/" in ws.url else None)
     t0 = time.perf_counter()
     try:
         await page.goto(url, timeout=timeout * 1000)
@@ -220,16 +222,9 @@ async def open_close_cycles(browser, server: Server, ready, n, timeout):
     kernels of earlier runs do not enter the count."""
     used: list[str] = []
     for _ in range(n):
-        ctx = await browser.new_context()
-        page = await ctx.new_page()
-        page.on("websocket", lambda ws: used.append(ws.url.split("/api/kernels/")[1].split("/")[0])
-                if "/api/kernels/" in ws.url else None)
-        t0 = time.perf_counter()
-        try:
-            await page.goto(server.url, timeout=timeout * 1000)
-            await page.locator(ready).first.click(trial=True, timeout=timeout * 1000)
-        except Exception:
-            print(f"   cycle load failed after {time.perf_counter() - t0:.0f} s", flush=True)
+        ok, secs, ctx, page = await load(browser, server.url, ready, timeout, kernel_ids=used)
+        if not ok:
+            print(f"   cycle load failed after {secs:.0f} s", flush=True)
         await close(ctx, page)
     deadline = time.monotonic() + 30
     while True:
@@ -285,7 +280,7 @@ async def run(args) -> dict:
             if name not in args.servers:
                 continue
             base = server.pool_kernels
-            args.ready_for = server.ready or args.ready
+            ready = server.ready or args.ready
             print(f"== {name}: {' '.join(server.argv[:4])} ...", flush=True)
             res = results[name] = {"startup_s": server.start(base)}
             try:
@@ -293,7 +288,7 @@ async def run(args) -> dict:
                     rss: list[float] = []
                     settle = base if name.endswith("preheat") else None
                     t, f = await sequential(
-                        browser, server, args.ready_for, args.runs, timeout, settle, rss
+                        browser, server, ready, args.runs, timeout, settle, rss
                     )
                     res["t_widget"] = {"median": median(t), "min": min(t, default=None),
                                        "max": max(t, default=None), "ok": len(t), "failed": f}
@@ -305,7 +300,7 @@ async def run(args) -> dict:
                         server.settle(base, timeout=SETTLE_S)
                         server.quiet()
                         t0 = time.perf_counter()
-                        t, f = await burst(browser, server, args.ready_for, size, timeout)
+                        t, f = await burst(browser, server, ready, size, timeout)
                         wall = time.perf_counter() - t0
                         res[f"burst{size}"] = {"ok": len(t), "failed": f, "median": median(t),
                                                "wall": wall}
@@ -314,14 +309,14 @@ async def run(args) -> dict:
                 if name.endswith("preheat"):
                     server.settle(base, timeout=SETTLE_S)
                     server.quiet()
-                    t, f = await sequential(browser, server, args.ready_for, args.sequential, timeout)
+                    t, f = await sequential(browser, server, ready, args.sequential, timeout)
                     res["sequential"] = {"n": args.sequential, "ok": len(t), "failed": f,
                                          "median": median(t), "max": max(t, default=None)}
                     print(f"   {args.sequential} sequential: {len(t)} ok, {f} failed/hung, "
                           f"median {median(t):.2f} s", flush=True)
                 if name in ("bare", "bare-strict", "kit-preheat"):
                     server.settle(base, timeout=SETTLE_S)
-                    left = await open_close_cycles(browser, server, args.ready_for, args.cycles,
+                    left = await open_close_cycles(browser, server, ready, args.cycles,
                                                    timeout)
                     res["kernels_left_after_cycles"] = left
                     print(f"   {args.cycles} open/close cycles: {left} kernel(s) left", flush=True)
@@ -339,8 +334,11 @@ def ratio(kit, bare) -> str:
 
 
 def report(res: dict, args) -> None:
+    def field(name, key):
+        return res.get(name, {}).get(key)
+
     def t(name, key="t_widget"):
-        return res.get(name, {}).get(key, {}).get("median")
+        return (field(name, key) or {}).get("median")
 
     rows = [
         ("t_widget cold (s)", t("bare"), t("kit-cold")),
@@ -348,24 +346,25 @@ def report(res: dict, args) -> None:
     ]
     for size in args.bursts:
         for bare_name in ("bare", "bare-preheat"):
-            b = res.get(bare_name, {}).get(f"burst{size}", {})
-            k = res.get("kit-preheat", {}).get(f"burst{size}", {})
+            b = field(bare_name, f"burst{size}") or {}
+            k = field("kit-preheat", f"burst{size}") or {}
             rows.append((f"burst {size} vs {bare_name}: median (s)", b.get("median"),
                          k.get("median")))
             rows.append((f"burst {size} vs {bare_name}: loads ok", b.get("ok"), k.get("ok")))
-    b, k = res.get("bare-preheat", {}).get("sequential", {}), res.get("kit-preheat", {}).get("sequential", {})
+    b = field("bare-preheat", "sequential") or {}
+    k = field("kit-preheat", "sequential") or {}
     rows.append((f"{args.sequential} sequential: median (s)", b.get("median"), k.get("median")))
     rows.append((f"{args.sequential} sequential: failed/hung", b.get("failed"), k.get("failed")))
+    left = "kernels_left_after_cycles"
     rows.append((f"{args.cycles} open/close: kernels left (bare-strict)",
-                 res.get("bare-strict", {}).get("kernels_left_after_cycles"),
-                 res.get("kit-preheat", {}).get("kernels_left_after_cycles")))
+                 field("bare-strict", left), field("kit-preheat", left)))
     rows.append((f"{args.cycles} open/close: kernels left (bare, xsrf off)",
-                 res.get("bare", {}).get("kernels_left_after_cycles"),
-                 res.get("kit-preheat", {}).get("kernels_left_after_cycles")))
-    rows.append(("RSS per kernel, cold (MB)", res.get("bare", {}).get("rss_mb_per_kernel"),
-                 res.get("kit-cold", {}).get("rss_mb_per_kernel")))
-    rows.append(("RSS per kernel, preheated (MB)", res.get("bare-preheat", {}).get("rss_mb_per_kernel"),
-                 res.get("kit-preheat", {}).get("rss_mb_per_kernel")))
+                 field("bare", left), field("kit-preheat", left)))
+    rows.append(("RSS per kernel, cold (MB)", field("bare", "rss_mb_per_kernel"),
+                 field("kit-cold", "rss_mb_per_kernel")))
+    rows.append(("RSS per kernel, preheated (MB)", field("bare-preheat", "rss_mb_per_kernel"),
+                 field("kit-preheat", "rss_mb_per_kernel")))
+
     def fmt(value) -> str:
         if value is None:
             return "n/a"
