@@ -17,7 +17,12 @@ from IPython.display import display
 from msp_learn.content import Catalogue, load_default
 from msp_learn.vocab import vocabulary
 from msp_learn.widgets import (
-    CaseStudyView, JournalView, MemoryTracker, QuizView, RiskView, StoreTracker,
+    CaseStudyView,
+    JournalView,
+    MemoryTracker,
+    QuizView,
+    RiskView,
+    StoreTracker,
 )
 from msp_learn.widgets._common import app_root, box, button, esc
 from msp_learn.widgets.journal_view import activity_options
@@ -224,7 +229,7 @@ def main() -> W.Widget:
     catalogue()
     try:
         store()
-    except Exception:  # noqa: BLE001 - reported where the view first needs the store
+    except Exception:
         pass
     query = params()
     view = query.get("view", "home")

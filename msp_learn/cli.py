@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from msp_learn import _version
-from msp_learn.content import discover, load_paths
+from msp_learn.content import load_paths
 from msp_learn.paths import content_paths, content_root, reference_paths
 
 NEW_KINDS = {"case-study": ("case_studies/{name}/case.yaml", "case-study.yaml"),

@@ -21,6 +21,19 @@ def starter_data(kind_file: str, ident: str = "example-item") -> dict:
     return yaml.safe_load(starter(kind_file, ident))
 
 
+def pytest_report_header(config) -> list[str]:
+    """Name the axe-core build the accessibility checks use (pinned in the test extras)."""
+    try:
+        from importlib.metadata import version
+
+        from tests.browser.harness import axe_version
+
+        pinned = version("axe-playwright-python")
+        return [f"axe-core {axe_version()} (axe-playwright-python {pinned})"]
+    except Exception as exc:  # noqa: BLE001 - a header must never stop the run
+        return [f"axe-core: unavailable ({exc})"]
+
+
 @pytest.fixture
 def write(tmp_path):
     """Write ``text`` (str, bytes or data) to ``tmp_path/name`` and return the path."""

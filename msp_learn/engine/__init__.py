@@ -2,7 +2,13 @@
 
 from msp_learn.engine.quiz import QuizMark, QuizSession, Score, mark
 from msp_learn.engine.risk import (
-    Assessment, Comparison, LearnerAnswer, assess, compare, matrix, matrix_level,
+    Assessment,
+    Comparison,
+    LearnerAnswer,
+    assess,
+    compare,
+    matrix,
+    matrix_level,
 )
 from msp_learn.engine.scenario import InvalidChoice, ScenarioSession, Step, Summary, all_paths
 

@@ -6,8 +6,23 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import (Column, Connection, DateTime, ForeignKey, Index, Integer, MetaData,
-                        String, Table, Text, UniqueConstraint, func, insert, select, text)
+from sqlalchemy import (
+    Column,
+    Connection,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+    insert,
+    select,
+    text,
+)
 
 NAMING = {"ix": "ix_%(table_name)s_%(column_0_N_name)s",
           "uq": "uq_%(table_name)s_%(column_0_N_name)s",

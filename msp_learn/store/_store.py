@@ -12,8 +12,15 @@ from sqlalchemy.exc import IntegrityError
 
 from msp_learn.store import _records as r
 from msp_learn.store._engine import default_url, insert_ignoring_conflict, sqlite_engine, upsert
-from msp_learn.store._schema import (events, learners, migrate, progress, reflection_revisions,
-                                     reflections)
+from msp_learn.store._schema import (
+    events,
+    learners,
+    migrate,
+    progress,
+    reflection_revisions,
+    reflections,
+)
+
 
 class NotFoundError(LookupError):
     """A learner or reflection the store does not hold."""

@@ -8,7 +8,14 @@ from msp_learn.engine import InvalidChoice, ScenarioSession, Step
 from msp_learn.schemas import CaseStudy, ReflectionSet
 from msp_learn.vocab import vocabulary
 from msp_learn.widgets._common import (
-    MemoryTracker, Tracker, app_root, box, bullets, button, esc, paras,
+    MemoryTracker,
+    Tracker,
+    app_root,
+    box,
+    bullets,
+    button,
+    esc,
+    paras,
 )
 from msp_learn.widgets.reflection_form import ReflectionForm
 

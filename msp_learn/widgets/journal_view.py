@@ -7,9 +7,7 @@ import base64
 import ipywidgets as W
 
 from msp_learn.schemas import ReflectionSet
-from msp_learn.widgets._common import (
-    MemoryTracker, StoreTracker, Tracker, app_root, box, button,
-)
+from msp_learn.widgets._common import MemoryTracker, StoreTracker, Tracker, app_root, box, button
 from msp_learn.widgets.reflection_form import ReflectionForm
 
 KIND = "journal"

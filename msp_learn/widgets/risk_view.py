@@ -9,7 +9,14 @@ from msp_learn.engine.risk import IMPACT, LEVELS, LIKELIHOOD, Assessment, Compar
 from msp_learn.schemas import RiskFactors, RiskScenario
 from msp_learn.vocab import vocabulary
 from msp_learn.widgets._common import (
-    MemoryTracker, Tracker, app_root, box, bullets, button, esc, paras,
+    MemoryTracker,
+    Tracker,
+    app_root,
+    box,
+    bullets,
+    button,
+    esc,
+    paras,
 )
 
 KIND = "risk-scenario"

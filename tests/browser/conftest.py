@@ -20,11 +20,11 @@ from .harness import (
     REPO,
     SCREENSHOTS,
     KitServer,
-    free_port,
-    slug,
     axe_violations,
+    free_port,
     is_local,
     open_app,
+    slug,
 )
 
 

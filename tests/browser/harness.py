@@ -18,7 +18,6 @@ REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "tests" / "artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 DIAGNOSTICS = ARTIFACTS / "diagnostics"
-AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = Path(os.environ.get("MSP_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless",
@@ -187,12 +186,29 @@ def open_app(
     raise AssertionError(f"{url} never became ready ({ready_selector}):\n" + "\n".join(errors))
 
 
+def axe_script() -> Path:
+    """axe-core's ``axe.min.js``, shipped inside the ``axe-playwright-python`` wheel."""
+    try:
+        import axe_playwright_python
+    except ImportError:
+        pytest.fail("axe-playwright-python is missing: pip install -e '.[test]'")
+    script = Path(axe_playwright_python.__file__).with_name("axe.min.js")
+    if not script.is_file():
+        pytest.fail(f"{script} is missing: reinstall axe-playwright-python")
+    return script
+
+
+def axe_version() -> str:
+    """The axe-core version in :func:`axe_script` (from its licence banner)."""
+    head = axe_script().read_text("utf-8", errors="replace")[:400]
+    found = re.search(r"axe v(\d+\.\d+\.\d+)", head)
+    return found.group(1) if found else "unknown"
+
+
 def axe_violations(page, tags: list[str] | None = None) -> list[dict]:
     """Run axe-core in ``page`` and return its violations for the WCAG A/AA tags."""
-    if not AXE_JS.exists():
-        pytest.fail(f"{AXE_JS} is missing: run `npm ci` in {REPO}")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE_JS))
+        page.add_script_tag(path=str(axe_script()))
     options = {"runOnly": {"type": "tag", "values": tags or WCAG_TAGS}}
     return page.evaluate("async (opts) => (await axe.run(document, opts)).violations", options)
 

@@ -3,9 +3,7 @@
 import pytest
 
 from msp_learn.content import load_paths
-from msp_learn.engine import (
-    LearnerAnswer, QuizSession, ScenarioSession, all_paths, assess, compare,
-)
+from msp_learn.engine import LearnerAnswer, QuizSession, ScenarioSession, all_paths, assess, compare
 from msp_learn.paths import content_paths
 from tests.conftest import ROOT
 

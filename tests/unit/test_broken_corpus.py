@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from msp_learn.cli import main
-from msp_learn.content import load_file, load_paths
+from msp_learn.content import load_paths
 from msp_learn.schemas import KINDS
-from tests.conftest import ROOT, starter, starter_data
+from tests.conftest import ROOT, starter_data
 
 BASES = {
     "case": starter_data("case-study.yaml", "case"),

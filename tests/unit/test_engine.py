@@ -4,7 +4,13 @@ import pytest
 
 from msp_learn import engine
 from msp_learn.engine import (
-    InvalidChoice, LearnerAnswer, QuizSession, ScenarioSession, assess, compare, matrix_level,
+    InvalidChoice,
+    LearnerAnswer,
+    QuizSession,
+    ScenarioSession,
+    assess,
+    compare,
+    matrix_level,
 )
 from msp_learn.schemas import CaseStudy, MythItem, RiskFactors, RiskScenario
 from tests.conftest import starter_data

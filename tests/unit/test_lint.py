@@ -6,12 +6,17 @@ import pytest
 
 from msp_learn.content import load_file, load_paths
 from msp_learn.content.lint import (
-    MAX_SENTENCE_WORDS, Readability, content_set_problems, readability, readability_of,
-    sentences, syllables, words,
+    MAX_SENTENCE_WORDS,
+    Readability,
+    content_set_problems,
+    readability,
+    readability_of,
+    sentences,
+    syllables,
+    words,
 )
 from msp_learn.paths import reference_paths
 from tests.conftest import starter, starter_data
-
 
 
 def myth_with(write, reality_lines, name="exercises/myths/example-item.yaml"):

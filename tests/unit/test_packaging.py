@@ -21,6 +21,7 @@ def test_environment_yml_matches_pyproject():
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     assert "python" in {_name(d) for d in conda} and "pip" in conda
     listed = {_name(d) for d in conda} - {"python", "pip"}
+    listed |= {_name(d) for d in pip if not d.startswith("-e")}
     assert listed == wanted, f"missing: {wanted - listed}, extra: {listed - wanted}"
     assert any(line.startswith("-e .") for line in pip), "environment.yml should install the kit"
     py = next(d for d in conda if _name(d) == "python")

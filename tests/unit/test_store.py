@@ -17,9 +17,17 @@ from datetime import UTC
 import pytest
 from sqlalchemy import create_engine, func, select
 
-from msp_learn.store import (STEPS, NotFoundError, SchemaTooNewError, Step, Store, current_version,
-                             default_url, migrate)
-from msp_learn.store import _schema
+from msp_learn.store import (
+    STEPS,
+    NotFoundError,
+    SchemaTooNewError,
+    Step,
+    Store,
+    _schema,
+    current_version,
+    default_url,
+    migrate,
+)
 
 PG_URL = os.environ.get("MSP_LEARN_TEST_PG_URL")
 ODD_TEXT = ("<script>alert('x')</script> & \"quotes\" 'single' \\ `tick` *star* # hash\n"

@@ -7,7 +7,12 @@ import pytest
 from msp_learn.content import load_paths
 from msp_learn.store import Store
 from msp_learn.widgets import (
-    CaseStudyView, JournalView, MemoryTracker, QuizView, RiskView, StoreTracker,
+    CaseStudyView,
+    JournalView,
+    MemoryTracker,
+    QuizView,
+    RiskView,
+    StoreTracker,
 )
 from tests.conftest import ROOT
 
