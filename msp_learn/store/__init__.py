@@ -1,10 +1,10 @@
 """The kit's one storage layer: learners, their event log, progress and reflections."""
 
 from msp_learn.store._engine import data_dir, default_url
-from msp_learn.store._records import Event, Learner, Progress, Reflection, Revision
+from msp_learn.store._records import Commit, Event, Learner, Progress, Reflection, Revision
 from msp_learn.store._schema import STEPS, SchemaTooNewError, Step, current_version, migrate
-from msp_learn.store._store import NotFoundError, Store
+from msp_learn.store._store import NotFoundError, StaleVersionError, Store
 
-__all__ = ["STEPS", "Event", "Learner", "NotFoundError", "Progress", "Reflection", "Revision",
-           "SchemaTooNewError", "Step", "Store", "current_version", "data_dir", "default_url",
-           "migrate"]
+__all__ = ["STEPS", "Commit", "Event", "Learner", "NotFoundError", "Progress", "Reflection",
+           "Revision", "SchemaTooNewError", "StaleVersionError", "Step", "Store",
+           "current_version", "data_dir", "default_url", "migrate"]

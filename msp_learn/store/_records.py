@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from msp_learn.store._schema import ID_LENGTH, NAME_LENGTH
+from msp_learn.store._schema import ID_LENGTH, KEY_LENGTH, NAME_LENGTH
 
 #: The most JSON text one payload, state, answer set or context may take (characters).
 MAX_JSON_CHARS = 2_000_000
@@ -34,6 +34,15 @@ class Event:
     event: str
     payload: dict[str, Any]
     recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class Commit:
+    """What :meth:`Store.commit` did: the activity's state version now, and whether the
+    event's key had been recorded before (a retry), in which case nothing was written."""
+
+    version: int
+    duplicate: bool = False
 
 
 @dataclass(frozen=True)
@@ -158,3 +167,14 @@ def utc(value: datetime) -> datetime:
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def check_key(key: str | None) -> str | None:
+    """An idempotency key: None, or 1 to 64 printable ASCII characters."""
+    if key is None:
+        return None
+    if not isinstance(key, str) or not 0 < len(key) <= KEY_LENGTH or not (
+            key.isascii() and key.isprintable()):
+        raise ValueError(f"an event key is 1 to {KEY_LENGTH} printable ASCII characters, "
+                         f"not {key!r}")
+    return key

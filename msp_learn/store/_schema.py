@@ -32,6 +32,7 @@ metadata = MetaData(naming_convention=NAMING)
 
 ID_LENGTH = 200
 NAME_LENGTH = 80
+KEY_LENGTH = 64
 
 
 def _learner_fk() -> Column:
@@ -61,7 +62,10 @@ events = Table(
     Column("event", String(ID_LENGTH), nullable=False),
     Column("payload", Text, nullable=False),
     _when("recorded_at"),
-    Index(None, "learner_id", "activity_kind", "activity_id"))
+    # An id made where the answer was given: a retry of the same answer is recorded once.
+    Column("key", String(KEY_LENGTH), nullable=True),
+    Index(None, "learner_id", "activity_kind", "activity_id"),
+    UniqueConstraint("learner_id", "key"))
 
 progress = Table(
     "progress", metadata,
@@ -69,6 +73,8 @@ progress = Table(
     _learner_fk(), *_activity(),
     Column("state", Text, nullable=False),
     _when("updated_at"),
+    # Bumped by every write; a writer holding an older version is told to refresh.
+    Column("version", Integer, nullable=False, server_default="1"),
     UniqueConstraint("learner_id", "activity_kind", "activity_id"))
 
 reflections = Table(
@@ -119,8 +125,15 @@ def _create_tables(conn: Connection) -> None:
 #: newest schema. To change a table: edit its definition above AND append a step that makes
 #: the same change (e.g. ``ALTER TABLE ... ADD COLUMN``) to an existing database. Never edit
 #: or reorder a step once it has been released.
+def _keys_and_versions(conn: Connection) -> None:
+    conn.execute(text("ALTER TABLE events ADD COLUMN key VARCHAR(64)"))
+    conn.execute(text("CREATE UNIQUE INDEX uq_events_learner_id_key ON events (learner_id, key)"))
+    conn.execute(text("ALTER TABLE progress ADD COLUMN version INTEGER NOT NULL DEFAULT 1"))
+
+
 STEPS: tuple[Step, ...] = (
     Step(1, "learners, events, progress, reflections and reflection revisions", _create_tables),
+    Step(2, "idempotency keys on events, versions on progress", _keys_and_versions),
 )
 
 _PG_LOCK_KEY = 0x6D73706C  # any constant: serialises migrations across PostgreSQL sessions

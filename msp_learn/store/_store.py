@@ -7,7 +7,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, create_engine, delete, func, insert, make_url, select, update
+from sqlalchemy import (
+    Connection,
+    create_engine,
+    delete,
+    func,
+    insert,
+    make_url,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from msp_learn.store import _records as r
@@ -21,9 +31,22 @@ from msp_learn.store._schema import (
     reflections,
 )
 
+_PG_COMMIT_LOCK = 0x6D737063  # advisory lock namespace for per-learner commits
+
 
 class NotFoundError(LookupError):
     """A learner or reflection the store does not hold."""
+
+
+class StaleVersionError(RuntimeError):
+    """A write was based on an older state of the activity than the one stored (another tab
+    or device wrote since): nothing was written; reload and try again."""
+
+    def __init__(self, activity: str, expected: int, current: int) -> None:
+        super().__init__(f"{activity} was changed elsewhere (version {current}, this page has "
+                         f"{expected}): reload to see the latest")
+        self.expected = expected
+        self.current = current
 
 
 class Store:
@@ -143,6 +166,77 @@ class Store:
         return [r.Event(row.id, row.name, row.activity_kind, row.activity_id, row.event,
                         json.loads(row.payload), r.utc(row.recorded_at)) for row in rows]
 
+    def commit(self, learner: r.Learner | str, *, activity_kind: str, activity_id: str,
+               event: str, payload: dict[str, Any], state: dict[str, Any] | None = None,
+               key: str | None = None, expected_version: int | None = None) -> r.Commit:
+        """Append one event and, with ``state``, replace the activity's state, in one
+        transaction: both are written or neither is.
+
+        Args:
+            key: an id made where the answer was given (an idempotency key). If the learner
+                already has an event with this key, nothing is written and the result says
+                ``duplicate=True``: a retry after a lost acknowledgement is recorded once.
+            expected_version: the state version the writer last saw (0 for none saved). If
+                the stored version differs, :class:`StaleVersionError` is raised and nothing
+                is written. None skips the check.
+        Returns the activity's state version after the write.
+        """
+        values = dict(activity_kind=r.check_id(activity_kind, "activity_kind"),
+                      activity_id=r.check_id(activity_id, "activity_id"),
+                      event=r.check_id(event, "event"), payload=r.dump(payload, "payload"),
+                      key=r.check_key(key), recorded_at=r.now())
+        dumped = r.dump(state, "state") if state is not None else None
+        try:
+            with self._write_for(learner) as (conn, learner_id):
+                if conn.dialect.name == "postgresql":  # one writer per learner at a time
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:a, :b)"),
+                                 {"a": _PG_COMMIT_LOCK, "b": learner_id})
+                current = conn.scalar(select(progress.c.version).where(
+                    progress.c.learner_id == learner_id,
+                    progress.c.activity_kind == activity_kind,
+                    progress.c.activity_id == activity_id)) or 0
+                if key is not None and conn.scalar(select(events.c.id).where(
+                        events.c.learner_id == learner_id, events.c.key == key)) is not None:
+                    return r.Commit(current, duplicate=True)
+                if expected_version is not None and expected_version != current:
+                    raise StaleVersionError(f"{activity_kind} '{activity_id}'",
+                                            expected_version, current)
+                conn.execute(insert(events).values(learner_id=learner_id, **values))
+                if dumped is None:
+                    return r.Commit(current)
+                upsert(conn, progress, dict(
+                    learner_id=learner_id, activity_kind=activity_kind, activity_id=activity_id,
+                    state=dumped, updated_at=values["recorded_at"], version=current + 1),
+                    keys=["learner_id", "activity_kind", "activity_id"])
+                return r.Commit(current + 1)
+        except NotFoundError:
+            if key is not None:  # a concurrent retry of the same answer won the race
+                found = self._key_version(learner, activity_kind, activity_id, key)
+                if found is not None:
+                    return r.Commit(found, duplicate=True)
+            raise
+
+    def _key_version(self, learner, activity_kind: str, activity_id: str,
+                     key: str) -> int | None:
+        learner_id = self._learner_id(learner, create=False)
+        with self._read() as conn:
+            if conn.scalar(select(events.c.id).where(events.c.learner_id == learner_id,
+                                                     events.c.key == key)) is None:
+                return None
+            return conn.scalar(select(progress.c.version).where(
+                progress.c.learner_id == learner_id, progress.c.activity_kind == activity_kind,
+                progress.c.activity_id == activity_id)) or 0
+
+    def load_state(self, learner: r.Learner | str, *, activity_kind: str,
+                   activity_id: str) -> tuple[dict[str, Any] | None, int]:
+        """The saved state of one activity and its version: ``(None, 0)`` if none saved."""
+        learner_id = self._learner_id(learner, create=False)
+        with self._read() as conn:
+            row = conn.execute(select(progress.c.state, progress.c.version).where(
+                progress.c.learner_id == learner_id, progress.c.activity_kind == activity_kind,
+                progress.c.activity_id == activity_id)).one_or_none()
+        return (json.loads(row.state), row.version) if row is not None else (None, 0)
+
     # progress
 
     def save_progress(self, learner: r.Learner | str, *, activity_kind: str, activity_id: str,
@@ -152,8 +246,12 @@ class Store:
                       activity_id=r.check_id(activity_id, "activity_id"),
                       state=r.dump(state, "state"), updated_at=r.now())
         with self._write_for(learner) as (conn, learner_id):
-            upsert(conn, progress, dict(learner_id=learner_id, **values),
-                    keys=["learner_id", "activity_kind", "activity_id"])
+            current = conn.scalar(select(progress.c.version).where(
+                progress.c.learner_id == learner_id,
+                progress.c.activity_kind == values["activity_kind"],
+                progress.c.activity_id == values["activity_id"])) or 0
+            upsert(conn, progress, dict(learner_id=learner_id, version=current + 1, **values),
+                   keys=["learner_id", "activity_kind", "activity_id"])
 
     def load_progress(self, learner: r.Learner | str, *, activity_kind: str,
                       activity_id: str) -> dict[str, Any] | None:

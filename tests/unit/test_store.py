@@ -21,6 +21,7 @@ from msp_learn.store import (
     STEPS,
     NotFoundError,
     SchemaTooNewError,
+    StaleVersionError,
     Step,
     Store,
     _schema,
@@ -341,17 +342,18 @@ def test_later_steps_are_applied_once_in_order(url):
     """Are steps newer than the database applied in order, and never again?"""
     Store(url).close()
     applied = []
-    steps = (*STEPS, Step(2, "two", lambda conn: applied.append(2)),
-             Step(3, "three", lambda conn: applied.append(3)))
+    n = STEPS[-1].version
+    steps = (*STEPS, Step(n + 1, "next", lambda conn: applied.append(n + 1)),
+             Step(n + 2, "after", lambda conn: applied.append(n + 2)))
     engine = create_engine(url)
     for _ in range(2):
         with engine.begin() as conn:
-            assert migrate(conn, steps) == 3
+            assert migrate(conn, steps) == n + 2
     with engine.connect() as conn:
-        assert current_version(conn) == 3
+        assert current_version(conn) == n + 2
     engine.dispose()
-    assert applied == [2, 3]
-    assert _versions(url) == [1, 2, 3]
+    assert applied == [n + 1, n + 2]
+    assert _versions(url) == [n, n + 1, n + 2]
 
 
 def test_a_newer_database_is_refused(url):
@@ -436,3 +438,32 @@ def test_unique_names_do_not_collide(store):
     assert len(ids) == 50
     with store._engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(_schema.learners)) == 50
+
+
+# commit: one event and the new state in one transaction, with keys and versions
+
+def test_commit_records_a_retried_answer_once(url):
+    """Is an answer sent twice with the same key recorded once, the second call told so?"""
+    with Store(url) as store:
+        args = dict(activity_kind="quiz", activity_id="myths", event="quiz-answered",
+                    payload={"item": "m1"}, state={"answers": {"m1": "myth"}}, key="k-1")
+        first = store.commit("ann", expected_version=0, **args)
+        again = store.commit("ann", expected_version=0, **args)
+        assert (first.version, first.duplicate) == (1, False)
+        assert (again.version, again.duplicate) == (1, True)
+        assert len(store.events("ann")) == 1
+
+
+def test_commit_from_a_stale_page_is_refused_and_writes_nothing(url):
+    """Does a write based on an older version raise StaleVersionError and leave all as it was?"""
+    with Store(url) as store:
+        where = dict(activity_kind="quiz", activity_id="myths")
+        store.commit("ann", event="e", payload={}, state={"n": 1}, expected_version=0, **where)
+        with pytest.raises(StaleVersionError, match="changed elsewhere"):
+            store.commit("ann", event="e", payload={}, state={"n": 2}, expected_version=0,
+                         **where)
+        assert store.load_state("ann", **where) == ({"n": 1}, 1)
+        assert len(store.events("ann")) == 1
+        store.save_progress("ann", state={"n": 3}, **where)
+        assert store.load_state("ann", **where) == ({"n": 3}, 2)
+        assert store.load_state("nobody", **where) == (None, 0)
