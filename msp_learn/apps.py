@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlencode
 import ipywidgets as W
 from IPython.display import display
 
-from msp_learn.content import Catalogue, load_default
+from msp_learn.content import Catalogue, load_catalogue
 from msp_learn.vocab import vocabulary
 from msp_learn.widgets import (
     CaseStudyView,
@@ -32,8 +32,8 @@ APP = "app.ipynb"
 
 @cache
 def catalogue() -> Catalogue:
-    """The kit's content, loaded once per kernel."""
-    return load_default()
+    """The kit's content and the trainer's overlay, loaded once per kernel."""
+    return load_catalogue()
 
 
 @cache

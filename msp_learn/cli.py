@@ -14,12 +14,14 @@ from importlib import resources
 from pathlib import Path
 
 from msp_learn import _version
-from msp_learn.content import load_paths
-from msp_learn.paths import content_paths, content_root, reference_paths
+from msp_learn import paths as kit_paths
+from msp_learn.content import load_catalogue
 
 NEW_KINDS = {"case-study": ("case_studies/{name}/case.yaml", "case-study.yaml"),
              "myth": ("exercises/myths/{name}.yaml", "myth.yaml"),
              "risk": ("exercises/risks/{name}.yaml", "risk-scenario.yaml")}
+PATHS_HELP = ("files or folders to report on (default: all content, the kit's and your "
+              "content folder's)")
 
 
 class UsageError(Exception):
@@ -27,14 +29,15 @@ class UsageError(Exception):
 
 
 def _load(paths: Sequence[str]):
-    """Load ``paths`` (default: the kit's content); a missing path is a usage error."""
-    paths = paths or content_paths()
-    if not paths:
-        raise UsageError(f"no content found under {content_root()}; name a file or folder")
+    """The kit's content and the trainer's overlay, reporting on ``paths`` when named."""
     try:
-        return load_paths(paths, references=reference_paths())
+        catalogue = load_catalogue(paths or None)
     except FileNotFoundError as exc:
         raise UsageError(f"no such file or folder: {exc}") from None
+    if not catalogue.files and not catalogue.problems:
+        raise UsageError("no content found: name a file or folder, or set "
+                         f"{kit_paths.ENV} to your content folder")
+    return catalogue
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -119,19 +122,39 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _id_problem(name: str) -> str | None:
+    """Why ``name`` is not an id the schemas accept (None when it is)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from msp_learn.schemas.common import Slug
+
+    try:
+        TypeAdapter(Slug).validate_python(name)
+    except ValidationError:
+        return (f"'{name}' is not a valid id: use 2 to 80 lower-case letters (a-z), digits and "
+                "hyphens, starting with a letter or digit, e.g. 'mrs-khan-finances'")
+    return None
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     name = args.name
-    if not name or not all(c.islower() or c.isdigit() or c == "-" for c in name) or (
-            name[0] == "-"):
-        raise UsageError(f"'{name}' is not a valid id: use lower-case letters, digits and "
-                         "hyphens, e.g. 'mrs-khan-finances'")
-    relative, starter = NEW_KINDS[args.kind]
-    target = Path(args.root or content_root()) / relative.format(name=name)
+    problem = _id_problem(name)
+    if problem:
+        raise UsageError(problem)
+    root = Path(args.root) if args.root else kit_paths.new_content_root()
+    if kit_paths.is_in_package(root):
+        raise UsageError(f"{root} is inside the installed msp_learn package; write into your "
+                         f"own content folder (the current folder, or set {kit_paths.ENV})")
+    if not args.root and kit_paths.is_kit_root(root):
+        raise UsageError(f"{root} holds the kit's own content; run this in your own content "
+                         f"folder or set {kit_paths.ENV} (pass --root to add to the kit on "
+                         "purpose)")
+    target = root / NEW_KINDS[args.kind][0].format(name=name)
     if target.exists():
         raise UsageError(f"{target} already exists; choose another name")
-    text = resources.files("msp_learn").joinpath("starters", starter).read_text("utf-8")
+    text = resources.files("msp_learn").joinpath("starters", NEW_KINDS[args.kind][1])
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text.replace("__ID__", name), encoding="utf-8")
+    target.write_text(text.read_text("utf-8").replace("__ID__", name), encoding="utf-8")
     print(f"wrote {target}\nnext: edit it, then run 'msp-learn validate {target}'")
     return 0
 
@@ -147,10 +170,9 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import os
 
-    from msp_learn.paths import apps_dir
     from msp_learn.server import serve
 
-    folder = Path(args.apps_dir) if args.apps_dir else apps_dir()
+    folder = Path(args.apps_dir) if args.apps_dir else kit_paths.apps_dir()
     if not (folder / "app.ipynb").is_file():
         raise UsageError(f"no Voila app in {folder} (expected app.ipynb)")
     if min(args.pool_size, args.cull_idle_timeout, args.fill_delay) < 0 or args.port <= 0:
@@ -176,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("validate", help="check content files and report every problem")
-    p.add_argument("paths", nargs="*", help="files or folders (default: the kit's content)")
+    p.add_argument("paths", nargs="*", help=PATHS_HELP)
     p.add_argument("--errors-only", action="store_true", help="do not print warnings")
     p.add_argument("--readability", action="store_true",
                    help="also print each valid file's Flesch reading ease (learner-facing text "
@@ -192,11 +214,11 @@ def build_parser() -> argparse.ArgumentParser:
         "'UNCOVERED'. Case studies are also checked against the content-set rules (at least "
         "3 nodes and 3 endings that differ in both outcome measures); these are warnings. "
         "Exit 0 when every term is covered, 1 when something is uncovered, 2 on a usage error.")
-    p.add_argument("paths", nargs="*", help="files or folders (default: the kit's content)")
+    p.add_argument("paths", nargs="*", help=PATHS_HELP)
     p.set_defaults(func=cmd_coverage)
 
     p = sub.add_parser("list", help="show what content exists")
-    p.add_argument("paths", nargs="*", help="files or folders (default: the kit's content)")
+    p.add_argument("paths", nargs="*", help=PATHS_HELP)
     p.add_argument("--kind", choices=["case-study", "myth", "risk-scenario", "reflection-set"],
                    help="only this kind of content")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -205,7 +227,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("new", help="write a valid starter file to edit")
     p.add_argument("kind", choices=sorted(NEW_KINDS), help="what to create")
     p.add_argument("name", help="id of the new item, e.g. 'mrs-khan-finances'")
-    p.add_argument("--root", help="content folder to write into (default: the kit's content)")
+    p.add_argument("--root", help=f"content folder to write into (default: ${kit_paths.ENV}, "
+                   "else the current folder; never the kit's own)")
     p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("serve", help="start the Voila apps (the gallery) on this machine")
@@ -223,7 +246,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default: %(default)s)")
     p.add_argument("--db", help="progress store URL (default: $MSP_LEARN_DB, else SQLite in "
                    "$MSP_LEARN_DATA or ~/.local/share/msp_learn)")
-    p.add_argument("--apps-dir", help="folder of app notebooks (default: the kit's voila_apps)")
+    p.add_argument("--apps-dir", help="folder of app notebooks (default: voila_apps/ in your "
+                   "content folder if it has app.ipynb, else the kit's)")
     p.add_argument("--open", action="store_true", help="open a browser too")
     p.set_defaults(func=cmd_serve)
 

@@ -46,12 +46,12 @@ def _with_store(args: argparse.Namespace, action: Callable[[Store], int]) -> int
 
 
 def _catalogue() -> Any:
-    """The kit's content, for titles and prompt wording; None if it cannot be loaded."""
+    """The kit's content and the trainer's, for titles and prompt wording; None if it cannot
+    be loaded."""
     try:
-        from msp_learn.content import load_paths
-        from msp_learn.paths import content_paths, reference_paths
+        from msp_learn.content import load_catalogue
 
-        return load_paths(content_paths(), references=reference_paths())
+        return load_catalogue()
     except Exception:  # the record is still useful with ids instead of titles
         return None
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from msp_learn.content.loader import Catalogue
+from msp_learn.content.catalogue import Catalogue
 from msp_learn.vocab import vocabulary
 
 #: The vocabularies a content set must cover, in the order they are reported.

@@ -1,7 +1,8 @@
-"""Shared fixtures: the repo root, starter texts, and a helper that writes content files."""
+"""Shared fixtures: the repo root, starter texts, the kit's catalogue, a content writer."""
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -19,6 +20,31 @@ def starter(kind_file: str, ident: str = "example-item") -> str:
 
 def starter_data(kind_file: str, ident: str = "example-item") -> dict:
     return yaml.safe_load(starter(kind_file, ident))
+
+
+@cache
+def kit_catalogue():
+    """The kit's own content, loaded once per test session (no trainer overlay).
+
+    A plain function, so that modules can parametrise over it at collection time; tests that
+    take fixtures use ``catalogue`` instead.
+    """
+    from msp_learn.content import load_catalogue
+
+    return load_catalogue(overlay=None)
+
+
+@pytest.fixture
+def catalogue():
+    """The kit's own content (shared, read-only)."""
+    return kit_catalogue()
+
+
+@pytest.fixture(autouse=True)
+def _no_trainer_overlay(monkeypatch):
+    """Tests see the kit's content only, whatever MSP_LEARN_CONTENT the shell has; a test that
+    wants an overlay sets it (or passes ``overlay=``)."""
+    monkeypatch.delenv("MSP_LEARN_CONTENT", raising=False)
 
 
 def pytest_report_header(config) -> list[str]:

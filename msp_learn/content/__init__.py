@@ -1,14 +1,40 @@
-"""Loading and validating content files: YAML with positions, schemas, graph checks."""
+"""Loading and validating content: one entry point, :func:`load_catalogue`.
 
-from msp_learn.content.loader import Catalogue, LoadedFile, discover, load_file, load_paths
+``load_catalogue()`` loads the kit's own content plus the trainer's overlay (``MSP_LEARN_CONTENT``,
+or the current folder when it holds ``case_studies/`` or ``exercises/``), with ids and
+references checked across both. ``load_catalogue(paths)`` reports on the named files only,
+with the kit and the overlay as their context.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Iterable
+
+from msp_learn.content.catalogue import (
+    CATALOGUE_STEPS,
+    Catalogue,
+    LoadedFile,
+    discover,
+    load_catalogue,
+    load_file,
+)
 from msp_learn.content.problems import Problem
+from msp_learn.content.steps import FILE_STEPS
 
-__all__ = ["Catalogue", "LoadedFile", "Problem", "discover", "load_file", "load_paths",
-           "load_default"]
+__all__ = ["CATALOGUE_STEPS", "FILE_STEPS", "Catalogue", "LoadedFile", "Problem", "discover",
+           "load_catalogue", "load_file"]
 
 
 def load_default() -> Catalogue:
-    """The kit's own content (see :mod:`msp_learn.paths`)."""
-    from msp_learn.paths import content_paths
+    """Deprecated: call :func:`load_catalogue` (this is the same call)."""
+    warnings.warn("load_default() is load_catalogue()", DeprecationWarning, stacklevel=2)
+    return load_catalogue()
 
-    return load_paths(content_paths())
+
+def load_paths(paths: Iterable[str | os.PathLike], *, references=()) -> Catalogue:
+    """Deprecated: call ``load_catalogue(paths)``, whose context (the kit and the overlay)
+    replaces ``references``."""
+    warnings.warn("load_paths(paths) is load_catalogue(paths)", DeprecationWarning, stacklevel=2)
+    return load_catalogue(paths)

@@ -7,11 +7,11 @@ from urllib.parse import quote
 
 import pytest
 
-from msp_learn.content import load_default
+from tests.conftest import kit_catalogue
 
 pytestmark = pytest.mark.browser
 
-CAT = load_default()
+CAT = kit_catalogue()
 CASE = CAT.get("case-study", "rosa-ferreira-keeping-paulo")
 QUIZ_TAG = "advocacy"
 QUIZ_ITEMS = [m for m in CAT.items("myth") if QUIZ_TAG in m.tags]

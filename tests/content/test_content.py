@@ -2,12 +2,11 @@
 
 import pytest
 
-from msp_learn.content import load_paths
 from msp_learn.engine import LearnerAnswer, QuizSession, ScenarioSession, all_paths, assess, compare
-from msp_learn.paths import content_paths
-from tests.conftest import ROOT
+from msp_learn.paths import content_paths, kit_root
+from tests.conftest import ROOT, kit_catalogue
 
-CATALOGUE = load_paths([ROOT / "case_studies", ROOT / "exercises"])
+CATALOGUE = kit_catalogue()
 FILES = {f.path: f for f in CATALOGUE.files}
 
 
@@ -15,8 +14,10 @@ def ids(kind):
     return [i.id for i in CATALOGUE.items(kind)]
 
 
-def test_content_root_is_the_checkout():
-    assert [p.name for p in content_paths(ROOT)] == ["case_studies", "exercises"]
+def test_kit_root_is_the_checkout():
+    """Run from the tree, is the kit's content the checkout's (not an installed copy)?"""
+    assert kit_root() == ROOT
+    assert content_paths() == [ROOT / "case_studies", ROOT / "exercises"]
 
 
 @pytest.mark.parametrize("path", sorted(FILES))

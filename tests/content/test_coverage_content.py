@@ -1,11 +1,10 @@
 """The kit's own content set covers every term it must, and meets the content-set rules."""
 
-from msp_learn.content import load_paths
 from msp_learn.content.lint import content_set_problems
 from msp_learn.coverage import coverage, render
-from tests.conftest import ROOT
+from tests.conftest import kit_catalogue
 
-CATALOGUE = load_paths([ROOT / "case_studies", ROOT / "exercises"])
+CATALOGUE = kit_catalogue()
 
 
 def test_nothing_is_uncovered():

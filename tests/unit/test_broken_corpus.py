@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from msp_learn.cli import main
-from msp_learn.content import load_paths
+from msp_learn.content import load_catalogue
 from msp_learn.schemas import KINDS
 from tests.conftest import ROOT, starter_data
 
@@ -17,7 +17,9 @@ BASES = {
     "case": starter_data("case-study.yaml", "case"),
     "myth": starter_data("myth.yaml", "myth"),
     "risk": starter_data("risk-scenario.yaml", "risk"),
-    "gibbs": yaml.safe_load((ROOT / "exercises/reflections/gibbs.yaml").read_text()),
+    # a copy of the kit's set under its own id (the kit's 'gibbs' is loaded beside it)
+    "gibbs": yaml.safe_load((ROOT / "exercises/reflections/gibbs.yaml").read_text())
+    | {"id": "gibbs-copy"},
 }
 WRONG = [["a", "list"], {"a": "mapping"}, None, 3.5]
 LINE = re.compile(r"^(?P<path>.+):(?P<line>\d+):(?P<col>\d+): (?P<msg>.+)$")
@@ -137,7 +139,7 @@ def test_broken_file_gets_a_clean_positioned_error(tmp_path, name, content):
     path = tmp_path / folder / ("case.yaml" if folder.startswith("case_") else f"{name}.yaml")
     path.parent.mkdir(parents=True)
     path.write_bytes(content)
-    catalogue = load_paths([path], references=[ROOT / "exercises/reflections"])
+    catalogue = load_catalogue([path])
     errors = catalogue.errors
     assert errors, f"{name} was not reported as broken"
     lines = max(1, content.count(b"\n") + 1)
@@ -168,5 +170,5 @@ def test_bases_are_valid(tmp_path):
         path = tmp_path / ("case_studies/case/case.yaml" if name == "case" else f"{name}.yaml")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(dump(base))
-        catalogue = load_paths([path], references=[ROOT / "exercises/reflections"])
+        catalogue = load_catalogue([path])
         assert catalogue.errors == [], name

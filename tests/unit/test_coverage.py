@@ -5,15 +5,14 @@ import copy
 import pytest
 
 from msp_learn.cli import main
-from msp_learn.content import load_paths
+from msp_learn.content import load_catalogue
 from msp_learn.coverage import COVERED, coverage, render
-from msp_learn.paths import reference_paths
 from msp_learn.vocab import vocabulary
 from tests.conftest import starter_data
 
 
 def load(*paths):
-    return load_paths(paths, references=reference_paths())
+    return load_catalogue(paths)
 
 
 def myth(ident, principles):

@@ -4,7 +4,7 @@ import copy
 
 import pytest
 
-from msp_learn.content import load_file, load_paths
+from msp_learn.content import load_catalogue, load_file
 from msp_learn.content.lint import (
     MAX_SENTENCE_WORDS,
     Readability,
@@ -15,7 +15,6 @@ from msp_learn.content.lint import (
     syllables,
     words,
 )
-from msp_learn.paths import reference_paths
 from tests.conftest import starter, starter_data
 
 
@@ -247,7 +246,7 @@ def test_readability_of_an_item_reads_only_learner_facing_text():
 
 def load_case(write, data):
     path = write("case_studies/example-item/case.yaml", data)
-    loaded = load_paths([path], references=reference_paths()).files[0]
+    loaded = load_catalogue([path]).files[0]
     assert loaded.item is not None, loaded.problems
     return content_set_problems(loaded.path, loaded.item, loaded.located), path
 

@@ -4,8 +4,7 @@ import re
 
 import pytest
 
-from msp_learn.content import load_file, load_paths
-from msp_learn.paths import reference_paths
+from msp_learn.content import load_catalogue, load_file
 from tests.conftest import starter
 
 LINE = re.compile(r"^.+:\d+:\d+: .+$")
@@ -20,7 +19,7 @@ def test_starters_are_valid(write, name):
     """Does each starter file (what `msp-learn new` writes) validate cleanly?"""
     path = write(f"{name.split('.')[0]}/example-item.yaml" if name != "case-study.yaml"
                  else "case_studies/example-item/case.yaml", starter(name))
-    loaded = load_paths([path], references=reference_paths())
+    loaded = load_catalogue([path])
     assert [str(p) for p in loaded.all_problems] == []
     assert loaded.files[0].item.id == "example-item"
 
@@ -72,7 +71,7 @@ def test_top_level_list_is_refused(write):
 def test_duplicate_ids_across_files(write):
     first = write("exercises/myths/example-item.yaml", starter("myth.yaml"))
     write("exercises/myths/zz.yaml", starter("myth.yaml"))
-    catalogue = load_paths([first.parent])
+    catalogue = load_catalogue([first.parent])
     dupes = [p for p in catalogue.errors if "already has the id" in p.message]
     assert len(dupes) == 1 and dupes[0].path.endswith("zz.yaml")
 
@@ -87,7 +86,7 @@ def test_reflection_reference_is_checked(write):
     text = starter("case-study.yaml").replace("reflection: what-so-what-now-what",
                                               "reflection: what-so-wat-now-what")
     path = write("case_studies/example-item/case.yaml", text)
-    catalogue = load_paths([path], references=reference_paths())
+    catalogue = load_catalogue([path])
     (problem,) = catalogue.errors
     assert "does not match any reflection set" in problem.message
 

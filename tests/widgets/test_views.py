@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from msp_learn.content import load_paths
 from msp_learn.store import Store
 from msp_learn.widgets import (
     CaseStudyView,
@@ -14,9 +13,9 @@ from msp_learn.widgets import (
     RiskView,
     StoreTracker,
 )
-from tests.conftest import ROOT
+from tests.conftest import kit_catalogue
 
-CAT = load_paths([ROOT / "case_studies", ROOT / "exercises"])
+CAT = kit_catalogue()
 CASE = CAT.get("case-study", "imran-qureshi-coercive-control")
 REFLECTION = CAT.get("reflection-set", CASE.reflection)
 MYTHS = CAT.items("myth")[:4]
