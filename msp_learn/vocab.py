@@ -77,3 +77,35 @@ def literal(name: str):
 def reflection_stages(model: str) -> tuple[str, ...]:
     """The stages a reflection prompt set following ``model`` must cover."""
     return tuple(vocabulary("reflection_models").terms[model].extra["stages"])
+
+
+#: The file of words a learner reads about risk (see the file's header).
+RISK_REASONS = "risk_reasons.yaml"
+
+
+@dataclass(frozen=True)
+class RiskReasons:
+    """The matrix scales, the level texts and the reasons, read from ``risk_reasons.yaml``."""
+
+    likelihood: tuple[str, ...]
+    impact: tuple[str, ...]
+    level: dict[str, str]
+    responses: dict[str, str]
+    escalation: dict[str, str]
+
+
+@cache
+def risk_reasons() -> RiskReasons:
+    """The words of risk reasoning (``msp_learn/risk_reasons.yaml``), read once."""
+    text = resources.files("msp_learn").joinpath(RISK_REASONS).read_text("utf-8")
+    raw = yaml.safe_load(text)
+    scales = raw["scales"]
+    for name in ("likelihood", "impact"):
+        if len(scales[name]) != 5 or not all(isinstance(s, str) and s for s in scales[name]):
+            raise ValueError(f"{RISK_REASONS}: scales.{name} needs five labels")
+    for section in ("level", "responses", "escalation"):
+        bad = [k for k, v in raw[section].items() if not isinstance(v, str) or not v.strip()]
+        if bad:
+            raise ValueError(f"{RISK_REASONS}: {section}.{bad[0]} should be a sentence")
+    return RiskReasons(tuple(scales["likelihood"]), tuple(scales["impact"]), dict(raw["level"]),
+                       dict(raw["responses"]), dict(raw["escalation"]))

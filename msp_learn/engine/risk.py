@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from msp_learn.schemas.risk import RiskFactors, RiskLevel, RiskScenario
+from msp_learn.vocab import risk_reasons
 
 LEVELS: tuple[RiskLevel, ...] = ("low", "medium", "high", "very-high")
-LIKELIHOOD = ("rare", "unlikely", "possible", "likely", "almost certain")
-IMPACT = ("minimal", "minor", "moderate", "major", "severe")
+#: The matrix scales' labels (from ``risk_reasons.yaml``), 1..5.
+LIKELIHOOD = risk_reasons().likelihood
+IMPACT = risk_reasons().impact
 
 
 def matrix_level(likelihood: int, impact: int) -> RiskLevel:
@@ -61,83 +63,69 @@ class Assessment:
         return [r.id for r in self.escalate_to]
 
 
+def _because(bucket: str, key: str) -> str:
+    words = risk_reasons()
+    return (words.responses if bucket == "response" else words.escalation)[key]
+
+
 def assess(f: RiskFactors) -> Assessment:
-    """Reason from the factors to a level and the proportionate responses, saying why."""
+    """Reason from the factors to a level and the proportionate responses, saying why.
+
+    The rules (when each response or route applies) are here; the words a learner reads are in
+    ``msp_learn/risk_reasons.yaml``, looked up by id (``id/trigger`` where one response has
+    several reasons).
+    """
+    words = risk_reasons()
     level = matrix_level(f.likelihood, f.impact)
-    reason = (f"Likelihood {f.likelihood} ({LIKELIHOOD[f.likelihood - 1]}) x impact {f.impact} "
-              f"({IMPACT[f.impact - 1]}) = {f.likelihood * f.impact} on the matrix: {level}.")
+    reason = words.level["matrix"].format(
+        likelihood=f.likelihood, likelihood_label=LIKELIHOOD[f.likelihood - 1], impact=f.impact,
+        impact_label=IMPACT[f.impact - 1], score=f.likelihood * f.impact, level=level)
     if f.domestic_abuse == "high" and LEVELS.index(level) < LEVELS.index("high"):
         level = "high"
-        reason += " Raised to high because the DASH checklist grades the domestic abuse as high."
+        reason += " " + words.level["raised-by-dash"]
     a = Assessment(level, reason)
     rank = LEVELS.index(level)
     overriding = f.coercion or f.others_at_risk or f.possible_crime or f.regulated_service
 
-    a.add("response", "ask-outcomes", "Making Safeguarding Personal starts by asking the person "
-          "what they want to happen, and recording it in their words.")
+    def add(bucket: str, ident: str, trigger: str | None = None) -> None:
+        a.add(bucket, ident, _because(bucket, f"{ident}/{trigger}" if trigger else ident))
+
+    add("response", "ask-outcomes")
     if f.coercion:
-        a.add("response", "see-alone", "Someone may be influencing the person: speak with them "
-              "on their own, where that is safe, to hear what they really want.")
+        add("response", "see-alone")
     if f.capacity == "unclear":
-        a.add("response", "capacity-assessment", "There is doubt about capacity for this "
-              "decision: start from the presumption of capacity and assess it for this decision, "
-              "at this time (Mental Capacity Act 2005, s1-3).")
+        add("response", "capacity-assessment")
     elif f.capacity == "lacks-capacity":
-        a.add("response", "best-interests-decision", "The person lacks capacity for this "
-              "decision: decide in their best interests, weighing their wishes, feelings and "
-              "values and consulting those who know them (MCA s4).")
-        a.add("response", "advocate", "Make sure the person's voice is heard through an "
-              "independent advocate or IMCA where no suitable family member or friend can "
-              "support them (Care Act 2014, s68).")
+        add("response", "best-interests-decision")
+        add("response", "advocate")
     elif f.coercion:
-        a.add("escalation", "legal-advice", "The person has capacity but their choices may be "
-              "overborne by coercion or undue influence: the High Court's inherent jurisdiction "
-              "can protect them (DL v A Local Authority [2012]).")
+        add("escalation", "legal-advice")
     if f.executive_capacity_concern:
-        a.add("response", "executive-capacity-check", "The person can describe a plan but may "
-              "not be able to carry it out: check both, for example by asking them to show you.")
+        add("response", "executive-capacity-check")
     if f.others_at_risk:
-        a.add("response", "protect-others", "Other adults or children are at risk, so their "
-              "safety has to be weighed as well as the person's wishes.")
-        a.add("response", "share-without-consent", "Because others are at risk, sharing "
-              "information without consent may be justified: keep it proportionate, tell the "
-              "person where it is safe to, and record why.")
+        add("response", "protect-others")
+        add("response", "share-without-consent", "others-at-risk")
     if f.possible_crime:
-        a.add("response", "share-without-consent", "A crime may have been committed, so "
-              "sharing information without consent may be justified: keep it proportionate and "
-              "record why.")
-        a.add("escalation", "police", "A possible crime: involve the police. Justice may also "
-              "be the outcome the person wants.")
+        add("response", "share-without-consent", "possible-crime")
+        add("escalation", "police")
     if f.regulated_service:
-        a.add("response", "share-without-consent", "A regulated service or a person in a "
-              "position of trust is involved, which can justify sharing without consent.")
-        a.add("escalation", "commissioners-and-regulator", "A regulated service or a person in "
-              "a position of trust is involved: others who use the service may be at risk.")
+        add("response", "share-without-consent", "regulated-service")
+        add("escalation", "commissioners-and-regulator")
     if f.domestic_abuse == "high":
-        a.add("escalation", "marac", "The DASH checklist grades the risk as high: refer to MARAC. "
-              "A MARAC does not replace adult safeguarding.")
-        a.add("response", "idva", "High-risk domestic abuse: offer an Independent Domestic "
-              "Violence Adviser.")
+        add("escalation", "marac")
+        add("response", "idva")
     if rank >= 1 or f.domestic_abuse in ("standard", "medium"):
-        a.add("response", "safety-plan", "Agree with the person how they will stay safe and "
-              "who they can call.")
+        add("response", "safety-plan")
     if rank >= 2 or overriding:
-        a.add("response", "s42-enquiry", "The concern is serious enough that a section 42 "
-              "enquiry is likely needed if the person has care and support needs and cannot "
-              "protect themselves because of them.")
+        add("response", "s42-enquiry")
     if f.capacity == "has-capacity" and f.wishes == "wants-no-action" and not overriding:
-        a.add("response", "respect-decision", "The person has capacity and wants nothing done: "
-              "an unwise decision is not proof of incapacity, so respect it and record why.")
-        a.add("response", "keep-engaging", "Keep in touch and keep the door open; a first "
-              "refusal is not the end of the conversation.")
-    a.add("response", "information-and-advice", "Make sure the person knows their options and "
-          "where to get help.")
+        add("response", "respect-decision")
+        add("response", "keep-engaging")
+    add("response", "information-and-advice")
     if rank >= 2:
-        a.add("escalation", "line-manager", "The risk is high: discuss it with your line "
-              "manager or supervisor.")
+        add("escalation", "line-manager")
     if rank >= 3:
-        a.add("escalation", "multi-agency-risk-management", "The risk is very high: bring the "
-              "agencies together to share the risk and agree a plan.")
+        add("escalation", "multi-agency-risk-management")
     return a
 
 
