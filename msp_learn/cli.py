@@ -180,6 +180,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
                          "--port > 0")
     if args.db:
         os.environ["MSP_LEARN_DB"] = args.db
+    overlay = kit_paths.overlay_root()
+    if overlay is not None:  # kernels run in the apps' folder: name the trainer's content
+        os.environ[kit_paths.ENV] = str(overlay.resolve())
     from msp_learn.store import Store
 
     try:  # open (and migrate) the store once before any kernel does, and fail early

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,23 @@ def test_new_refuses_the_kit_and_the_installed_package(monkeypatch, capsys, kit_
     assert "holds the kit's own content" in capsys.readouterr().err
     assert main(["new", "myth", "kit-myth", "--root", str(ROOT / "msp_learn")]) == 2
     assert "inside the installed msp_learn package" in capsys.readouterr().err
+
+
+def test_serve_hands_the_current_folder_to_the_kernels(tmp_path, monkeypatch):
+    """Started in a trainer's folder, does `serve` name it for the kernels (which run in the
+    apps' folder, where the current folder is not the trainer's)?"""
+    import msp_learn.server
+
+    (tmp_path / "exercises" / "myths").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MSP_LEARN_DB", f"sqlite:///{tmp_path / 'progress.sqlite'}")
+    seen = {}
+
+    def fake_serve(**options):
+        seen.update(options, content=os.environ.get("MSP_LEARN_CONTENT"))
+        return 0
+
+    monkeypatch.setattr(msp_learn.server, "serve", fake_serve)
+    assert main(["serve", "--port", "9"]) == 0
+    assert seen["content"] == str(tmp_path.resolve())
+    assert seen["apps_dir"] == ROOT / "voila_apps"
