@@ -1,4 +1,5 @@
-"""Shared fixtures: the repo root, starter texts, the kit's catalogue, a content writer."""
+"""Shared fixtures: the repo root, starter texts, the kit's catalogue, a content writer, and
+a throwaway PostgreSQL server with a fresh database per test."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+from tests import pg
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -77,3 +80,48 @@ def write(tmp_path):
         return path
 
     return _write
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A superuser URL to a PostgreSQL server for this test session: a throwaway cluster
+    (started on first use, stopped at the end), or the server ``MSP_LEARN_TEST_PG_URL`` names.
+
+    Fails, never skips, when PostgreSQL is missing: the store must really be tested on it.
+    """
+    import os
+
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pytest.fail("the PostgreSQL driver is missing: pip install -e '.[postgresql]' "
+                    "(scripts/test does this)", pytrace=False)
+    if os.environ.get("MSP_LEARN_TEST_PG_URL"):
+        yield os.environ["MSP_LEARN_TEST_PG_URL"]
+        return
+    try:
+        cluster = pg.Cluster(settings={"fsync": "off"}).start()  # nothing here must survive
+    except pg.PostgresMissingError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    try:
+        yield cluster.url()
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_databases(pg_server):
+    """Makes and drops databases on the session's PostgreSQL server."""
+    databases = pg.Databases(pg_server)
+    yield databases
+    databases.close()
+
+
+@pytest.fixture
+def pg_url(pg_databases):
+    """The URL of a new, empty PostgreSQL database, dropped after the test."""
+    url = pg_databases.create()
+    try:
+        yield url
+    finally:
+        pg_databases.drop(url)

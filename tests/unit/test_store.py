@@ -1,24 +1,41 @@
 """Tests of the storage layer: learners, events, progress, reflections, forgetting, migrations.
 
-Every test taking ``url`` or ``store`` runs on SQLite, and on PostgreSQL too when
-MSP_LEARN_TEST_PG_URL names a throwaway database (its msp_learn tables are dropped).
+Every test taking ``url`` or ``store`` runs on SQLite and on a real PostgreSQL (a throwaway
+cluster, a fresh database per test: the ``pg_url`` fixture in tests/conftest.py).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import multiprocessing
-import os
 import sqlite3
 import traceback
 import uuid
-from datetime import UTC
+from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy.exc import IntegrityError
 
 from msp_learn.store import (
     STEPS,
+    Commit,
     NotFoundError,
     SchemaTooNewError,
     StaleVersionError,
@@ -29,28 +46,19 @@ from msp_learn.store import (
     default_url,
     migrate,
 )
+from tests import pg
 
-PG_URL = os.environ.get("MSP_LEARN_TEST_PG_URL")
 ODD_TEXT = ("<script>alert('x')</script> & \"quotes\" 'single' \\ `tick` *star* # hash\n"
             "emoji 👩🏽‍⚕️ RTL مرحبا combining e\u0301 NUL\x00 bell\x07 tab\t\r\nend")
 
 
-def _drop_all(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        _schema.metadata.drop_all(conn)
-        _schema.schema_versions.drop(conn, checkfirst=True)
-    engine.dispose()
-
-
-@pytest.fixture(params=["sqlite"] + ["postgresql"] * bool(PG_URL))
+@pytest.fixture(params=["sqlite", "postgresql"])
 def url(request, tmp_path, monkeypatch):
     """A fresh, empty database URL."""
     monkeypatch.setenv("MSP_LEARN_DATA", str(tmp_path / "data"))
     monkeypatch.delenv("MSP_LEARN_DB", raising=False)
     if request.param == "postgresql":
-        _drop_all(PG_URL)
-        return PG_URL
+        return request.getfixturevalue("pg_url")
     return f"sqlite:///{tmp_path / 'test.sqlite'}"
 
 
@@ -467,3 +475,130 @@ def test_commit_from_a_stale_page_is_refused_and_writes_nothing(url):
         store.save_progress("ann", state={"n": 3}, **where)
         assert store.load_state("ann", **where) == ({"n": 3}, 2)
         assert store.load_state("nobody", **where) == (None, 0)
+
+
+# migrating a real version-1 database
+
+def _version_1_tables() -> MetaData:
+    """The tables as msp_learn's schema version 1 created them (no events.key, no
+    progress.version), frozen here so later edits to the live definitions do not change them."""
+    meta = MetaData(naming_convention=_schema.NAMING)
+
+    def when(name):
+        return Column(name, DateTime(timezone=True), nullable=False)
+
+    def owner():
+        return Column("learner_id", ForeignKey("learners.id", ondelete="CASCADE"),
+                      nullable=False)
+
+    def activity():
+        return [Column("activity_kind", String(200), nullable=False),
+                Column("activity_id", String(200), nullable=False)]
+
+    Table("learners", meta, Column("id", Integer, primary_key=True),
+          Column("name", String(80), nullable=False),
+          Column("name_key", String(240), nullable=False, unique=True), when("created_at"))
+    Table("events", meta, Column("id", Integer, primary_key=True), owner(), *activity(),
+          Column("event", String(200), nullable=False), Column("payload", Text, nullable=False),
+          when("recorded_at"), Index(None, "learner_id", "activity_kind", "activity_id"))
+    Table("progress", meta, Column("id", Integer, primary_key=True), owner(), *activity(),
+          Column("state", Text, nullable=False), when("updated_at"),
+          UniqueConstraint("learner_id", "activity_kind", "activity_id"))
+    Table("reflections", meta, Column("id", Integer, primary_key=True), owner(), *activity(),
+          Column("prompt_set", String(200), nullable=False),
+          Column("answers", Text, nullable=False), Column("context", Text, nullable=False),
+          when("created_at"), when("updated_at"), Index(None, "learner_id"))
+    Table("reflection_revisions", meta, Column("id", Integer, primary_key=True),
+          Column("reflection_id", ForeignKey("reflections.id", ondelete="CASCADE"),
+                 nullable=False, index=True),
+          Column("answers", Text, nullable=False), Column("context", Text, nullable=False),
+          when("saved_at"))
+    return meta
+
+
+def _make_version_1_database(url: str) -> None:
+    """A database exactly as msp_learn at schema version 1 left it, with some learners' work."""
+    meta = _version_1_tables()
+    t = meta.tables
+    stamp = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        meta.create_all(conn)
+        _schema.schema_versions.create(conn)
+        conn.execute(insert(_schema.schema_versions).values(
+            version=1, description="learners, events, progress, reflections and reflection "
+            "revisions", applied_at=stamp))
+        conn.execute(insert(t["learners"]), [
+            dict(id=1, name="Amir", name_key="amir", created_at=stamp),
+            dict(id=2, name="Bea", name_key="bea", created_at=stamp)])
+        conn.execute(insert(t["events"]), [
+            dict(learner_id=1, activity_kind="quiz", activity_id="myths", event="answer",
+                 payload=json.dumps({"item": "m1", "text": ODD_TEXT}), recorded_at=stamp),
+            dict(learner_id=1, activity_kind="quiz", activity_id="myths", event="answer",
+                 payload=json.dumps({"item": "m2"}), recorded_at=stamp),
+            dict(learner_id=2, activity_kind="case-study", activity_id="khan", event="choice",
+                 payload=json.dumps({"choice": "c1"}), recorded_at=stamp)])
+        conn.execute(insert(t["progress"]), [
+            dict(learner_id=1, activity_kind="quiz", activity_id="myths",
+                 state=json.dumps({"answers": {"m1": "myth", "m2": "reality"}}),
+                 updated_at=stamp),
+            dict(learner_id=2, activity_kind="case-study", activity_id="khan",
+                 state=json.dumps({"choices": ["c1"], "completed": True}), updated_at=stamp)])
+        conn.execute(insert(t["reflections"]).values(
+            id=1, learner_id=2, activity_kind="case-study", activity_id="khan",
+            prompt_set="gibbs", answers=json.dumps({"description": "second"}),
+            context=json.dumps({"ending": "safe"}), created_at=stamp, updated_at=stamp))
+        conn.execute(insert(t["reflection_revisions"]).values(
+            reflection_id=1, answers=json.dumps({"description": "first"}),
+            context=json.dumps({}), saved_at=stamp))
+    engine.dispose()
+
+
+def test_a_version_1_database_is_migrated_keeping_every_row(url):
+    """Does a real version-1 database reach the current version with all its rows intact, and
+    do keyed, versioned commits work on it afterwards?"""
+    _make_version_1_database(url)
+    with Store(url) as store:
+        assert _versions(url) == [s.version for s in STEPS]
+        assert [(x.id, x.name) for x in store.learners()] == [(1, "Amir"), (2, "Bea")]
+        assert [e.payload for e in store.events("amir")] == [
+            {"item": "m1", "text": ODD_TEXT}, {"item": "m2"}]
+        assert store.events("bea")[0].recorded_at == datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+        myths = dict(activity_kind="quiz", activity_id="myths")
+        assert store.load_state("amir", **myths) == (
+            {"answers": {"m1": "myth", "m2": "reality"}}, 1)
+        assert store.load_state("bea", activity_kind="case-study", activity_id="khan") == (
+            {"choices": ["c1"], "completed": True}, 1)
+        (reflection,) = store.reflections("bea")
+        assert reflection.answers == {"description": "second"}
+        assert [v.answers for v in store.revisions("bea", 1)] == [{"description": "first"}]
+
+        answer = dict(event="answer", payload={"item": "m3"}, key="tab-1-m3",
+                      state={"answers": {"m1": "myth", "m2": "reality", "m3": "myth"}}, **myths)
+        assert store.commit("amir", expected_version=1, **answer) == Commit(2, False)
+        assert store.commit("amir", expected_version=1, **answer) == Commit(2, True)
+        with pytest.raises(StaleVersionError):
+            store.commit("amir", event="answer", payload={}, state={}, expected_version=1,
+                         key="tab-2-m3", **myths)
+        assert [e.payload for e in store.events("amir")][-1] == {"item": "m3"}
+        assert len(store.events("amir")) == 3
+        assert store.commit("cy", event="answer", payload={}, key="tab-1-m3", **myths) == Commit(
+            0, False)  # keys belong to one learner
+        assert store.held("amir")["events"] == 3
+    engine = create_engine(url)
+    with engine.begin() as conn, pytest.raises(IntegrityError):  # the key is unique in SQL too
+        conn.execute(insert(_schema.events).values(
+            learner_id=1, activity_kind="quiz", activity_id="myths", event="answer",
+            payload="{}", recorded_at=datetime.now(UTC), key="tab-1-m3"))
+    engine.dispose()
+
+
+def test_a_missing_postgresql_is_a_clear_failure(tmp_path):
+    """Without PostgreSQL's binaries, does the test cluster say to run scripts/system-deps,
+    and with several versions installed does it take the newest?"""
+    with pytest.raises(pg.PostgresMissingError, match="run scripts/system-deps"):
+        pg.find_bin(tmp_path)
+    for version in ("13", "15", "9"):
+        (tmp_path / version / "bin").mkdir(parents=True)
+        (tmp_path / version / "bin" / "initdb").touch()
+    assert pg.find_bin(tmp_path) == tmp_path / "15" / "bin"
