@@ -120,6 +120,16 @@ class Store:
             rows = conn.execute(select(learners).order_by(learners.c.id)).all()
         return [r.Learner(row.id, row.name, r.utc(row.created_at)) for row in rows]
 
+    @staticmethod
+    def _learner_id_in(conn: Connection, learner: r.Learner | str) -> int:
+        """The id of ``learner`` (a Learner, or a cleaned name, created if new)."""
+        if isinstance(learner, r.Learner):
+            return learner.id
+        key = learner.casefold()
+        conn.execute(insert_ignoring_conflict(conn, learners, ["name_key"]).values(
+            name=learner, name_key=key, created_at=r.now()))
+        return conn.scalar(select(learners.c.id).where(learners.c.name_key == key))
+
     def _learner_id(self, learner: r.Learner | str, *, create: bool) -> int | None:
         if isinstance(learner, r.Learner):
             return learner.id
@@ -128,10 +138,12 @@ class Store:
 
     @contextmanager
     def _write_for(self, learner: r.Learner | str) -> Iterator[tuple[Connection, int]]:
-        learner_id = self._learner_id(learner, create=True)
+        """A write transaction and the learner's id, the learner created (by name) in the
+        same transaction: one round of locking and commit per write, not three."""
+        name = learner if isinstance(learner, r.Learner) else r.clean_name(learner)
         try:
             with self._write() as conn:
-                yield conn, learner_id
+                yield conn, self._learner_id_in(conn, name)
         except IntegrityError as exc:
             raise NotFoundError(f"learner {learner!r} is not in this store (forgotten?)") from exc
 
