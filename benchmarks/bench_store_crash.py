@@ -8,7 +8,9 @@ For each database it runs, each on a new database:
   mid-transaction or after a commit they never acknowledged);
 - ``no-kills``: the same writers, nobody killed (the baseline for the kills' cost);
 - ``plain``: the same writers doing plain inserts (``Store.record``: no key, no state, no
-  version check), nobody killed (the baseline for the commit logic's cost).
+  version check), nobody killed (the baseline for the commit logic's cost);
+- ``no-kills, no queue`` (SQLite): as ``no-kills`` without the store's writer queue, SQLite's
+  busy handler alone (the baseline for the queue's effect).
 
 It prints answers written, lost (must be 0), duplicated (must be 0), half-written (must be 0)
 and the write latency p50/p95, with ratios against the baselines of the same run, and exits 1
@@ -32,9 +34,12 @@ sys.path.insert(0, str(REPO))
 from tests import pg, store_crash  # noqa: E402  (the harness the tests use)
 
 
-def _runs(args: argparse.Namespace) -> list[tuple[str, dict]]:
+def _runs(args: argparse.Namespace, database: str) -> list[tuple[str, dict]]:
     crash = dict(kills=args.kills, self_kills=args.self_kills, kill_gap=args.kill_gap)
-    return [("crash", crash), ("no-kills", {}), ("plain", {"plain": True})]
+    runs = [("crash", crash), ("no-kills", {}), ("plain", {"plain": True})]
+    if database == "sqlite":
+        runs.append(("no-kills, no queue", {"queue": False}))
+    return runs
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,10 +68,10 @@ def main(argv: list[str] | None = None) -> int:
                                                          2 * args.writers + 10)).start()
                 databases = pg.Databases(cluster.url())
             try:
-                for name, options in _runs(args):
-                    folder = Path(tmp, database, name)
+                for name, options in _runs(args, database):
+                    folder = Path(tmp, database, name.replace(", ", "-"))
                     url = databases.create() if databases else \
-                        f"sqlite:///{folder.parent / (name + '.sqlite')}"
+                        f"sqlite:///{folder}.sqlite"
                     folder.parent.mkdir(parents=True, exist_ok=True)
                     began = time.monotonic()
                     report = store_crash.run(url, folder, writers=args.writers,

@@ -71,12 +71,14 @@ def _note(path: str, line: str) -> None:
 
 
 def writer(url: str, number: int, keys: list[str], start: int, folder: str,
-           suicide: tuple[int, str] | None, plain: bool, pause: float) -> None:
+           suicide: tuple[int, str] | None, plain: bool, pause: float, queue: bool) -> None:
     """Send answers ``start..`` for writer ``number``, acknowledging each one that returns,
     with a pause of ``uniform(0, 2 * pause)`` seconds (the learner thinking) before each."""
     acks = f"{folder}/acks-{number}"
     try:
         store = Store(url)
+        if not queue:
+            store._queue = None  # SQLite's busy handler alone, as before the writer queue
         learner, activity = learner_of(number), activity_of(number)
         state, version = store.load_state(learner, activity_kind=KIND, activity_id=activity)
         answers = state["answers"] if state else []
@@ -209,7 +211,7 @@ def _last_ack(path: Path) -> list[tuple[int, bool, int, float]]:
 
 def run(url: str, folder: Path, *, writers: int, answers: int, kills: int = 0,
         self_kills: int = 0, seed: int = 0, plain: bool = False, kill_gap: float = 0.3,
-        pause: float = 0.0, timeout: float = 600) -> Report:
+        pause: float = 0.0, queue: bool = True, timeout: float = 600) -> Report:
     """Run ``writers`` writer processes of ``answers`` answers each against ``url``.
 
     Args:
@@ -218,6 +220,7 @@ def run(url: str, folder: Path, *, writers: int, answers: int, kills: int = 0,
         self_kills: launches that kill themselves mid-transaction, and as many again that
             kill themselves after the commit but before acknowledging it.
         pause: each writer's mean pause before an answer, in seconds.
+        queue: False turns off SQLite's writer queue in the writers (a baseline).
         plain: write with ``Store.record`` (a plain insert: no key, no state, no version
             check) instead of ``Store.commit``; a baseline for the commit logic's cost.
     """
@@ -250,7 +253,7 @@ def run(url: str, folder: Path, *, writers: int, answers: int, kills: int = 0,
         pending = [p for p in plans[number] if p[0] >= start and p not in done]
         process = context.Process(target=writer, args=(
             url, number, keys[number], start, str(folder), pending[0] if pending else None,
-            plain, pause))
+            plain, pause, queue))
         process.start()
         return process
 

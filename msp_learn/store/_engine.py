@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sqlite3
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +62,85 @@ def sqlite_engine(url: str, *, create: bool) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
     return engine
+
+
+class WriterQueue:
+    """Writers to one SQLite file take turns through an OS lock on a file beside it
+    (``<database>-writers``, empty).
+
+    SQLite's busy handler makes a waiting writer sleep, up to 100 ms a time, and try again,
+    so under a crowd the write lock often sits free while every waiter sleeps (measured with
+    30 writer processes: twice the throughput and a third of the p95 latency with the queue;
+    benchmarks/README.md). Waiting here, a writer starts as soon as the one before it is done.
+    The OS releases the lock of a process that is killed. SQLite's own locking still guards
+    the data: after ``BUSY_TIMEOUT_SECONDS`` here, or if the lock file cannot be made, a
+    writer goes on to SQLite's busy timeout as before.
+    """
+
+    def __init__(self, database: Path) -> None:
+        self.path = database.with_name(database.name + "-writers")
+        self._fd: int | None = None
+        self._pid = 0
+        self._threads = threading.RLock()  # a process's threads share one open file
+        self._depth = 0
+
+    def _open(self) -> int | None:
+        if self._fd is not None and self._pid != os.getpid():
+            self._fd = None  # a forked child: the parent's file would share the parent's lock
+        if self._fd is None:
+            try:
+                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            except OSError:
+                return None
+            self._pid = os.getpid()
+        return self._fd
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        """Hold the queue's lock for one write transaction (a nested call just goes on)."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+        if not self._threads.acquire(timeout=BUSY_TIMEOUT_SECONDS):
+            yield
+            return
+        self._depth += 1
+        held = False
+        try:
+            fd = self._open() if self._depth == 1 else None
+            held = fd is not None and _flock(fd, deadline)
+            yield
+        finally:
+            if held:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+            self._depth -= 1
+            self._threads.release()
+
+    def close(self) -> None:
+        """Close the lock file (a later write opens it again)."""
+        if self._fd is not None and self._pid == os.getpid():
+            os.close(self._fd)
+        self._fd = None
+
+
+def _flock(fd: int, deadline: float) -> bool:
+    """Take an exclusive flock on ``fd``, waiting until ``deadline``; False if not taken."""
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                return False
+        except OSError:
+            return False
+        time.sleep(0.001)
+
+
+def writer_queue(url: str) -> WriterQueue | None:
+    """The queue for a SQLite file URL, or None (in-memory and ``file:`` URIs need none)."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return WriterQueue(Path(database))
 
 
 def _use_wal(cursor: Any) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import (
@@ -21,7 +21,13 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from msp_learn.store import _records as r
-from msp_learn.store._engine import default_url, insert_ignoring_conflict, sqlite_engine, upsert
+from msp_learn.store._engine import (
+    default_url,
+    insert_ignoring_conflict,
+    sqlite_engine,
+    upsert,
+    writer_queue,
+)
 from msp_learn.store._schema import (
     events,
     learners,
@@ -60,8 +66,10 @@ class Store:
 
     def __init__(self, url: str | None = None, *, create: bool = True) -> None:
         url = url or default_url()
+        self._queue = None
         if make_url(url).get_backend_name() == "sqlite":
             self._engine = sqlite_engine(url, create=create)
+            self._queue = writer_queue(url)
         else:
             self._engine = create_engine(url)
         self.url = make_url(url).render_as_string(hide_password=True)
@@ -75,6 +83,8 @@ class Store:
     def close(self) -> None:
         """Release every connection."""
         self._engine.dispose()
+        if self._queue:
+            self._queue.close()
 
     def __enter__(self) -> Store:
         return self
@@ -86,7 +96,7 @@ class Store:
     def _write(self) -> Iterator[Connection]:
         with self._engine.connect() as conn:
             conn.execution_options(msp_write=True)
-            with conn.begin():
+            with self._queue.turn() if self._queue else nullcontext(), conn.begin():
                 yield conn
 
     @contextmanager

@@ -7,12 +7,16 @@ cluster, a fresh database per test: the ``pg_url`` fixture in tests/conftest.py)
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import json
 import multiprocessing
 import sqlite3
+import threading
+import time
 import traceback
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import (
@@ -602,3 +606,42 @@ def test_a_missing_postgresql_is_a_clear_failure(tmp_path):
         (tmp_path / version / "bin").mkdir(parents=True)
         (tmp_path / version / "bin" / "initdb").touch()
     assert pg.find_bin(tmp_path) == tmp_path / "15" / "bin"
+
+
+# many writers on one SQLite file
+
+def test_a_sqlite_write_waits_for_another_writer_instead_of_failing(tmp_path):
+    """While another connection holds SQLite's write lock, does a write wait its turn (busy
+    timeout, BEGIN IMMEDIATE) and then succeed, rather than fail with 'database is locked'?"""
+    path = tmp_path / "s.sqlite"
+    with Store(f"sqlite:///{path}") as store:
+        store.learner("ann")
+        other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        other.execute("BEGIN IMMEDIATE")
+        threading.Timer(1.0, lambda: other.execute("COMMIT")).start()
+        began = time.monotonic()
+        done = store.commit("ann", activity_kind="quiz", activity_id="q", event="answer",
+                            payload={}, state={"n": 1}, key="k1", expected_version=0)
+        waited = time.monotonic() - began
+        other.close()
+        assert done == Commit(1, False)
+        assert waited >= 0.9
+        assert store.load_state("ann", activity_kind="quiz", activity_id="q") == ({"n": 1}, 1)
+
+
+def test_sqlite_writers_take_turns_through_the_writer_queue(tmp_path):
+    """Does a write wait while another process holds the writer queue's lock, and go on
+    as soon as it is released?"""
+    path = tmp_path / "s.sqlite"
+    with Store(f"sqlite:///{path}") as store:
+        store.learner("ann")
+        queue = Path(f"{path}-writers")
+        assert queue.exists() and queue.stat().st_size == 0
+        with open(queue, "rb") as held:
+            fcntl.flock(held, fcntl.LOCK_EX)
+            threading.Timer(0.8, lambda: fcntl.flock(held, fcntl.LOCK_UN)).start()
+            began = time.monotonic()
+            store.record("ann", activity_kind="quiz", activity_id="q", event="e", payload={})
+            waited = time.monotonic() - began
+        assert 0.7 <= waited < 5
+        assert len(store.events("ann")) == 1
