@@ -136,9 +136,13 @@ class Store:
         if isinstance(learner, r.Learner):
             return learner.id
         key = learner.casefold()
-        conn.execute(insert_ignoring_conflict(conn, learners, ["name_key"]).values(
-            name=learner, name_key=key, created_at=r.now()))
-        return conn.scalar(select(learners.c.id).where(learners.c.name_key == key))
+        query = select(learners.c.id).where(learners.c.name_key == key)
+        found = conn.scalar(query)  # most writes are by a learner already known
+        if found is None:
+            conn.execute(insert_ignoring_conflict(conn, learners, ["name_key"]).values(
+                name=learner, name_key=key, created_at=r.now()))
+            found = conn.scalar(query)
+        return found
 
     def _learner_id(self, learner: r.Learner | str, *, create: bool) -> int | None:
         if isinstance(learner, r.Learner):
@@ -213,12 +217,17 @@ class Store:
                 if conn.dialect.name == "postgresql":  # one writer per learner at a time
                     conn.execute(text("SELECT pg_advisory_xact_lock(:a, :b)"),
                                  {"a": _PG_COMMIT_LOCK, "b": learner_id})
-                current = conn.scalar(select(progress.c.version).where(
+                version = select(progress.c.version).where(
                     progress.c.learner_id == learner_id,
                     progress.c.activity_kind == activity_kind,
-                    progress.c.activity_id == activity_id)) or 0
-                if key is not None and conn.scalar(select(events.c.id).where(
-                        events.c.learner_id == learner_id, events.c.key == key)) is not None:
+                    progress.c.activity_id == activity_id).scalar_subquery()
+                seen = select(events.c.id).where(events.c.learner_id == learner_id,
+                                                 events.c.key == key).limit(1).scalar_subquery()
+                # one round trip for both: the state's version, and whether the key is known
+                found = conn.execute(select(version, seen) if key is not None
+                                     else select(version)).one()
+                current = found[0] or 0
+                if key is not None and found[1] is not None:
                     return r.Commit(current, duplicate=True)
                 if expected_version is not None and expected_version != current:
                     raise StaleVersionError(f"{activity_kind} '{activity_id}'",

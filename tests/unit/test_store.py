@@ -532,9 +532,9 @@ def _make_version_1_database(url: str) -> None:
         conn.execute(insert(_schema.schema_versions).values(
             version=1, description="learners, events, progress, reflections and reflection "
             "revisions", applied_at=stamp))
-        conn.execute(insert(t["learners"]), [
-            dict(id=1, name="Amir", name_key="amir", created_at=stamp),
-            dict(id=2, name="Bea", name_key="bea", created_at=stamp)])
+        for name in ("Amir", "Bea"):  # ids from the database's own sequence, as in real use
+            conn.execute(insert(t["learners"]).values(name=name, name_key=name.casefold(),
+                                                      created_at=stamp))
         conn.execute(insert(t["events"]), [
             dict(learner_id=1, activity_kind="quiz", activity_id="myths", event="answer",
                  payload=json.dumps({"item": "m1", "text": ODD_TEXT}), recorded_at=stamp),
@@ -549,7 +549,7 @@ def _make_version_1_database(url: str) -> None:
             dict(learner_id=2, activity_kind="case-study", activity_id="khan",
                  state=json.dumps({"choices": ["c1"], "completed": True}), updated_at=stamp)])
         conn.execute(insert(t["reflections"]).values(
-            id=1, learner_id=2, activity_kind="case-study", activity_id="khan",
+            learner_id=2, activity_kind="case-study", activity_id="khan",
             prompt_set="gibbs", answers=json.dumps({"description": "second"}),
             context=json.dumps({"ending": "safe"}), created_at=stamp, updated_at=stamp))
         conn.execute(insert(t["reflection_revisions"]).values(
