@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -77,13 +78,14 @@ def main(argv: list[str] | None = None) -> int:
                     report = store_crash.run(url, folder, writers=args.writers,
                                              answers=args.answers, seed=args.seed,
                                              pause=args.pause, timeout=1800, **options)
-                    print(f"[{name}, {time.monotonic() - began:.0f} s] {report.summary()}",
-                          flush=True)
+                    load = os.getloadavg()[0]
+                    print(f"[{name}, {time.monotonic() - began:.0f} s, load {load:.1f}] "
+                          f"{report.summary()}", flush=True)
                     for problem in (report.problems + report.writer_errors
                                     + report.reader_errors + report.reader_violations)[:10]:
                         print(f"    {problem}", flush=True)
                     failed |= not report.ok
-                    results.setdefault(database, {})[name] = _figures(report)
+                    results.setdefault(database, {})[name] = {**_figures(report), "load": load}
             finally:
                 if databases:
                     databases.close()
@@ -116,10 +118,11 @@ def _ratio(figures: dict, baseline: dict | None) -> str:
 
 
 def _table(results: dict[str, dict[str, dict]]) -> None:
+    print(f"\n{os.cpu_count()} cores; load is the 1-minute load average at the end of a run.")
     print("\n| database | run | written | lost | duplicated | half-written | kills | "
           "resends found written | reader reads / errors | integrity | p50 ms | p95 ms | "
-          "p50, p95 vs no-kills | p50, p95 vs plain |")
-    print("|---" * 14 + "|")
+          "p50, p95 vs no-kills | p50, p95 vs plain | load |")
+    print("|---" * 15 + "|")
     for database, runs in results.items():
         base, plain = runs.get("no-kills"), runs.get("plain")
         for name, f in runs.items():
@@ -128,7 +131,7 @@ def _table(results: dict[str, dict[str, dict]]) -> None:
                   f"{f['duplicated']} | {f['half_written']} | {kills} | "
                   f"{f['resent_duplicates']} | {f['reader_reads']} / {f['reader_errors']} | "
                   f"{f['integrity']} | {f['p50_ms']} | {f['p95_ms']} | {_ratio(f, base)} | "
-                  f"{_ratio(f, plain)} |")
+                  f"{_ratio(f, plain)} | {f['load']:.1f} |")
 
 
 if __name__ == "__main__":
