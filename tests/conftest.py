@@ -99,10 +99,13 @@ def pg_server():
     if os.environ.get("MSP_LEARN_TEST_PG_URL"):
         yield os.environ["MSP_LEARN_TEST_PG_URL"]
         return
+    missing = None
     try:
         cluster = pg.Cluster(settings={"fsync": "off"}).start()  # nothing here must survive
     except pg.PostgresMissingError as exc:
-        pytest.fail(str(exc), pytrace=False)
+        missing = str(exc)
+    if missing:
+        pytest.fail(missing, pytrace=False)
     try:
         yield cluster.url()
     finally:

@@ -33,8 +33,10 @@ class PostgresMissingError(RuntimeError):
     """PostgreSQL's server binaries are not installed on this machine."""
 
 
-def find_bin(root: Path = PG_ROOT) -> Path:
-    """The ``bin`` folder of the newest PostgreSQL installed under ``root``."""
+def find_bin(root: Path | None = None) -> Path:
+    """The ``bin`` folder of the newest PostgreSQL installed under ``root`` (default
+    :data:`PG_ROOT`)."""
+    root = root or PG_ROOT
     found = [p.parent for p in root.glob("*/bin/initdb") if p.parent.parent.name.isdigit()]
     if not found:
         raise PostgresMissingError(
