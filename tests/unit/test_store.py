@@ -645,3 +645,52 @@ def test_sqlite_writers_take_turns_through_the_writer_queue(tmp_path):
             waited = time.monotonic() - began
         assert 0.7 <= waited < 5
         assert len(store.events("ann")) == 1
+
+
+# two tabs racing
+
+RACERS, ROUNDS = 4, 5
+
+
+def _race(url: str, racer: int, barrier, results) -> None:
+    try:
+        with Store(url) as store:
+            where = dict(activity_kind="quiz", activity_id="shared")
+            for round_ in range(ROUNDS):
+                barrier.wait()
+                state, version = store.load_state("ann", **where)
+                barrier.wait()  # every tab has loaded the same version; all write at once
+                try:
+                    store.commit("ann", event="answer", payload={"racer": racer, "round": round_},
+                                 state={"by": racer, "round": round_}, expected_version=version,
+                                 key=f"racer-{racer}-round-{round_}", **where)
+                    results.put((round_, racer, "won"))
+                except StaleVersionError:
+                    results.put((round_, racer, "stale"))
+    except BaseException:
+        results.put((-1, racer, traceback.format_exc()))
+        raise
+
+
+def test_tabs_writing_the_same_version_at_once_have_exactly_one_winner(url):
+    """When several tabs write from the same version at the same moment, does exactly one
+    write win each time, the others told they are stale, nothing else recorded?"""
+    Store(url).close()
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(RACERS), context.Queue()
+    racers = [context.Process(target=_race, args=(url, n, barrier, results))
+              for n in range(RACERS)]
+    for process in racers:
+        process.start()
+    for process in racers:
+        process.join(timeout=300)
+    outcomes = [results.get(timeout=5) for _ in range(RACERS * ROUNDS)]
+    assert [p.exitcode for p in racers] == [0] * RACERS, outcomes
+    winners = {round_: racer for round_, racer, outcome in outcomes if outcome == "won"}
+    assert sorted(winners) == list(range(ROUNDS))
+    assert sum(outcome == "won" for *_, outcome in outcomes) == ROUNDS
+    with Store(url) as store:
+        assert [(e.payload["round"], e.payload["racer"]) for e in store.events("ann")] == [
+            (round_, winners[round_]) for round_ in range(ROUNDS)]
+        assert store.load_state("ann", activity_kind="quiz", activity_id="shared") == (
+            {"by": winners[ROUNDS - 1], "round": ROUNDS - 1}, ROUNDS)
