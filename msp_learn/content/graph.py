@@ -1,4 +1,9 @@
-"""Checks on a case study's graph: links resolve, all reachable, every path ends, no silent loops."""
+"""Checks on a case study's graph: links resolve, all reachable, every path ends, no silent loops.
+
+Also, on the raw data so it shows alongside schema errors: endings that still carry their own
+``outcomes_wanted`` lists that differ from one another (a person has one list of desired
+outcomes, declared once as ``desired_outcomes``).
+"""
 
 from __future__ import annotations
 
@@ -74,6 +79,7 @@ def check_case_study(path: str, data: dict, located: Located) -> list[Problem]:
             elif node_id in edges:
                 edges[node_id].append((target, where, choice.get("loop") is True))
 
+    problems.extend(_outcome_lists(path, data, located))
     start = _text(data.get("start"))
     if start is None:
         return problems
@@ -152,3 +158,30 @@ def _back_edges(start: str, edges: dict[str, list]) -> set[tuple[str, tuple]]:
             state[target] = 1
             stack.append((target, iter(edges.get(target, []))))
     return back
+
+
+def _outcome_lists(path: str, data: dict, located: Located) -> list[Problem]:
+    """An error for each ending whose own outcome list differs from the first ending's."""
+    problems: list[Problem] = []
+    lists = [(i, e) for i, e in _records(data, "endings") if isinstance(e.get("outcomes_wanted"),
+                                                                        list)]
+    if not lists:
+        return problems
+    first_i, first = lists[0]
+    wanted = [str(x).strip() for x in first["outcomes_wanted"]]
+    for i, ending in lists[1:]:
+        these = [str(x).strip() for x in ending["outcomes_wanted"]]
+        if set(these) == set(wanted):
+            continue
+        missing = [w for w in wanted if w not in these]
+        extra = [w for w in these if w not in wanted]
+        diff = "; ".join(part for part in (
+            f"it leaves out '{missing[0]}'" if missing else "",
+            f"it adds '{extra[0]}'" if extra else "") if part)
+        mark = located.mark(("endings", i, "outcomes_wanted"))
+        problems.append(Problem(
+            path, mark.line, mark.column, f"this ending's outcomes differ from those of ending "
+            f"'{first.get('id')}' ({diff})", "A person has one list of desired outcomes for the "
+            "whole story: declare it once under 'desired_outcomes', so every ending is measured "
+            "against the same list."))
+    return problems

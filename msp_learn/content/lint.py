@@ -6,6 +6,18 @@
   (errors; an author's ``comment`` may hold a TODO).
 * Plain English: a warning for any sentence over :data:`MAX_SENTENCE_WORDS` words, and a
   Flesch reading-ease figure per file (:func:`readability`), reported but never an error.
+* The outcome measure and the law in case studies and risk scenarios
+  (:func:`measure_and_law_problems`):
+
+  - every path to an ending agrees with its ``outcomes_asked``: an ending that says the
+    person was asked is reached only through a choice or node marked ``asks_outcomes``, and an
+    ending that says nobody asked is never reached through one (errors);
+  - an ending said to be asked whose own words say nobody asked (a warning);
+  - the MCA's less-restrictive principle (s1(6)) tagged on a choice when the person is presumed
+    to have capacity, where the Care Act's proportionality principle is the frame (an error);
+  - a category of abuse whose statutory step (:data:`STATUTORY_STEPS`) appears in no choice
+    and no trainer note, or for a risk scenario nowhere in its model answer (a warning).
+
 * Content-set rules for case studies (:func:`content_set_problems`): at least three decision
   points and three endings, with endings that differ in both MSP outcome measures. These are
   warnings for the kit's own content set, run by ``msp-learn coverage``, not by ``validate``:
@@ -21,6 +33,7 @@ import bisect
 import re
 import typing
 from collections.abc import Iterator
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -311,6 +324,131 @@ def lint(path: str, item: BaseModel, located: Located, text: str | None = None) 
                 report(where, f"this sentence has {count} words ('{_short(sentence)}'); "
                        f"keep sentences to {MAX_SENTENCE_WORDS} words or fewer",
                        "Split it into two or more sentences.", "warning")
+    problems.extend(measure_and_law_problems(path, item, located))
+    return problems
+
+
+# -- the outcome measure and the law ----------------------------------------------------------
+
+ASKED = frozenset({"asked-and-expressed", "asked-none-expressed"})
+#: Words in an ending that say nobody asked the person what they wanted.
+NOBODY_ASKED = re.compile(
+    r"\b(?:no[ -]?one|nobody|never)\b[^.!?]{0,30}?\b(?:asked|ask)\b"
+    r"|\bwithout (?:anyone |ever )?asking\b"
+    r"|\bnobody knows what (?:he|she|they) would have said\b", re.IGNORECASE)
+
+#: Category of abuse -> (the statutory step, patterns of which at least one must appear).
+STATUTORY_STEPS: dict[str, tuple[str, tuple[re.Pattern[str], ...]]] = {
+    "modern-slavery": (
+        "a National Referral Mechanism referral with consent, or the council's anonymous "
+        "notification to the Home Office without it (Modern Slavery Act 2015 s52)",
+        (re.compile(r"National Referral Mechanism|\bNRM\b"),)),
+    "domestic": (
+        "a DASH risk checklist, with MARAC and an IDVA where the risk is high (Domestic Abuse "
+        "Act 2021)", (re.compile(r"\bDASH\b"),)),
+}
+
+
+def _outcome_paths(item: BaseModel) -> dict[tuple[str, bool], list[str]]:
+    """(ending id, asked on the way) -> the choice ids of one shortest path with that state.
+
+    A node or choice marked ``asks_outcomes`` sets "asked" for the rest of the path.
+    """
+    nodes = {n.id: n for n in item.nodes}
+    endings = {e.id for e in item.endings}
+    start = item.start
+    first = (start, bool(getattr(nodes.get(start), "asks_outcomes", False)))
+    paths: dict[tuple[str, bool], list[str]] = {first: []}
+    queue = deque([first])
+    while queue:
+        position, asked = queue.popleft()
+        node = nodes.get(position)
+        if node is None:
+            continue
+        for choice in node.choices:
+            target = nodes.get(choice.next)
+            if target is None and choice.next not in endings:
+                continue
+            now = asked or choice.asks_outcomes or bool(target is not None and
+                                                        target.asks_outcomes)
+            state = (choice.next, now)
+            if state not in paths:
+                paths[state] = paths[(position, asked)] + [choice.id]
+                queue.append(state)
+    return {state: path for state, path in paths.items() if state[0] in endings}
+
+
+def _route(path: list[str]) -> str:
+    return " -> ".join(path) if path else "the start"
+
+
+def measure_and_law_problems(path: str, item: BaseModel, located: Located) -> list[Problem]:
+    """Problems with a case study's outcome measure or a missing statutory step (see above)."""
+    problems: list[Problem] = []
+
+    def report(where: tuple, message: str, hint: str, severity: str = "error") -> None:
+        mark = located.mark(where)
+        problems.append(Problem(path, mark.line, mark.column, message, hint, severity))
+
+    kind = getattr(item, "kind", None)
+    if kind == "case-study":
+        name = item.person.name.split()[0]
+        reached = _outcome_paths(item)
+        for i, ending in enumerate(item.endings):
+            where = ("endings", i, "outcomes_asked")
+            if ending.outcomes_asked in ASKED and (ending.id, False) in reached:
+                report(where, f"this ending says {name} was asked what they wanted, but a path "
+                       f"reaches it where nobody asked (choices: "
+                       f"{_route(reached[(ending.id, False)])})",
+                       "Mark the choice or node where the person is asked with "
+                       "'asks_outcomes: true'; if no one asks on that path, point it at an "
+                       "ending with 'outcomes_asked: not-asked'.")
+            if ending.outcomes_asked == "not-asked" and (ending.id, True) in reached:
+                report(where, f"this ending says nobody asked {name} what they wanted, but a "
+                       f"path that asks reaches it (choices: "
+                       f"{_route(reached[(ending.id, True)])})",
+                       "Point that path at an ending where the outcomes were asked, or split "
+                       "this ending in two.")
+            if ending.outcomes_asked in ASKED:
+                for field in ("text", "learning"):
+                    found = NOBODY_ASKED.search(getattr(ending, field))
+                    if found:
+                        report(("endings", i, field), f"the ending says '{found.group()}', but "
+                               f"outcomes_asked is '{ending.outcomes_asked}'",
+                               "Make the words and the measure agree: reword the text, or set "
+                               "'outcomes_asked: not-asked'.", "warning")
+        if item.capacity == "presumed":
+            for i, node in enumerate(item.nodes):
+                for j, choice in enumerate(node.choices):
+                    if "less-restrictive" in choice.mca:
+                        k = choice.mca.index("less-restrictive")
+                        report(("nodes", i, "choices", j, "mca", k),
+                               f"'less-restrictive' is tagged, but {name} is presumed to have "
+                               "capacity ('capacity: presumed'); the Mental Capacity Act's "
+                               "less restrictive option (s1(6)) applies to acts done for a "
+                               "person who lacks capacity",
+                               "Remove it and use the Care Act principle 'proportionality' in "
+                               "'honours' or 'breaks' instead.")
+        texts = [t for n in item.nodes for c in n.choices for t in (c.label, c.feedback)]
+        texts.append(item.trainer_notes)
+        where_not = "in any choice or in the trainer notes"
+    elif kind == "risk-scenario":
+        answer = item.model_answer
+        texts = [answer.explanation, *item.facts]
+        if item.factors.domestic_abuse != "none":
+            texts.append("DASH")
+        where_not = "in the facts, the DASH grade or the model answer's explanation"
+    else:
+        return problems
+    for k, category in enumerate(item.abuse_categories):
+        if category not in STATUTORY_STEPS:
+            continue
+        step, patterns = STATUTORY_STEPS[category]
+        if not any(p.search(text) for p in patterns for text in texts):
+            report(("abuse_categories", k), f"the case is tagged '{category}', but its "
+                   f"statutory step never appears {where_not}: {step}",
+                   "Teach the step where it fits the story, or say in the trainer notes why it "
+                   "does not apply.", "warning")
     return problems
 
 
@@ -340,9 +478,10 @@ def content_set_problems(path: str, item: BaseModel, located: Located) -> list[P
                "Add endings so different practice leads to different outcomes.")
     for field, what in (("outcome_achievement", "whether the person's outcomes were achieved"),
                         ("risk_outcome", "what happened to the risk")):
-        values = {getattr(e, field) for e in endings}
+        values = {getattr(e, field) for e in endings} - {None}
         if len(values) < 2:
-            report(("endings",), f"every ending has {field} '{next(iter(values))}'",
+            report(("endings",), f"every ending has {field} '{next(iter(values))}'" if values
+                   else f"no ending gives {field}",
                    f"Let the endings differ in {what}, so the learner sees the effect of "
                    "their choices.")
     return problems

@@ -86,6 +86,15 @@ _EXPECTED = {
 }
 
 
+#: Keys that moved elsewhere in the format: (model name, key) -> how to fix the file.
+MOVED_KEYS = {
+    ("Ending", "outcomes_wanted"): (
+        "an ending no longer lists the person's outcomes",
+        "Declare them once, in the person's own words, under 'desired_outcomes' at the top "
+        "of the file, then remove 'outcomes_wanted' from every ending."),
+}
+
+
 def _about(info: FieldInfo | None) -> str:
     return f"It is: {info.description}" if info is not None and info.description else ""
 
@@ -109,6 +118,14 @@ def translate(path: str, model: type[BaseModel], exc: ValidationError,
             mark = located.mark(loc[:-1])
             message = f"'{name}' is missing"
             hint = f"Add '{name}:'. {_about(info)}".strip()
+        elif kind == "content_rule":
+            ctx = err.get("ctx", {})
+            mark = located.mark(loc + (ctx.get("field", ""),))
+            message, hint = ctx.get("message", err["msg"]), ctx.get("hint", "")
+        elif kind == "extra_forbidden" and owner is not None and (
+                owner.__name__, name) in MOVED_KEYS:
+            mark = located.mark(loc, key=True)
+            message, hint = MOVED_KEYS[(owner.__name__, name)]
         elif kind == "extra_forbidden":
             mark = located.mark(loc, key=True)
             allowed = list(owner.model_fields) if owner else []

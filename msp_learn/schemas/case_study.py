@@ -1,10 +1,17 @@
-"""Schema of a branching case study: narrative nodes, choices with feedback, endings."""
+"""Schema of a branching case study: narrative nodes, choices with feedback, endings.
+
+Endings carry the three steps of the national MSP outcome measure: were the person's desired
+outcomes asked for (``outcomes_asked``); only if they were asked and expressed, how far they
+were achieved (``outcome_achievement``); and what happened to the risk (``risk_outcome``). The
+person's desired outcomes are declared once per case study (``desired_outcomes``), not once
+per ending, so every ending is measured against the same list.
+"""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from msp_learn.schemas.common import (
     AbuseCategory,
@@ -13,13 +20,16 @@ from msp_learn.schemas.common import (
     Level,
     McaPrinciple,
     OutcomeAchievement,
+    OutcomesAsked,
     Person,
+    PersonCapacity,
     Principle,
     RiskOutcome,
     Situation,
     Slug,
     Text,
     ToolkitSection,
+    rule_error,
 )
 
 
@@ -46,6 +56,11 @@ class Choice(ContentModel):
         description="Set true when this choice deliberately returns to an earlier node "
         "(for example 'try again'); otherwise a cycle is reported as an error.",
     )
+    asks_outcomes: bool = Field(
+        False,
+        description="Set true when taking this choice means the person is asked what they "
+        "want to happen (step one of the MSP outcome measure).",
+    )
 
 
 class Node(ContentModel):
@@ -57,22 +72,49 @@ class Node(ContentModel):
     choices: list[Choice] = Field(
         min_length=2, description="The options at this point (at least two)."
     )
+    asks_outcomes: bool = Field(
+        False,
+        description="Set true when the narrative at this point has the person asked what they "
+        "want to happen (step one of the MSP outcome measure).",
+    )
 
 
 class Ending(ContentModel):
-    """Where a path finishes, with the MSP outcome measures."""
+    """Where a path finishes, with the three steps of the MSP outcome measure."""
 
     id: Slug = Field(description="Id of the ending, unique within the case study.")
     title: Text = Field(description="A short name for this ending.")
     text: Text = Field(description="What happened, told from the person's point of view.")
-    outcomes_wanted: list[Text] = Field(
-        min_length=1, description="The outcomes the person said they wanted, in their words."
+    outcomes_asked: OutcomesAsked = Field(
+        description="Step one: on the paths that reach this ending, were the person's desired "
+        "outcomes asked for? asked-and-expressed, asked-none-expressed, not-asked or dont-know."
     )
-    outcome_achievement: OutcomeAchievement = Field(
-        description="Were the person's outcomes fully, partially or not achieved?"
+    outcome_achievement: OutcomeAchievement | None = Field(
+        None,
+        description="Step two: were the outcomes the person expressed fully, partially or not "
+        "achieved? Give it only when outcomes_asked is asked-and-expressed.",
     )
-    risk_outcome: RiskOutcome = Field(description="Was the risk removed, reduced, or does it remain?")
+    risk_outcome: RiskOutcome = Field(
+        description="Step three: was the risk removed, reduced, or does it remain?"
+    )
     learning: Text = Field(description="The practice point this ending teaches.")
+
+    @model_validator(mode="after")
+    def _rated_only_when_asked(self) -> Ending:
+        expressed = self.outcomes_asked == "asked-and-expressed"
+        if expressed and self.outcome_achievement is None:
+            raise rule_error(
+                "outcomes_asked", "the person's outcomes were asked for and expressed, but "
+                "'outcome_achievement' is missing",
+                "Add 'outcome_achievement: fully', 'partially' or 'not-achieved'.")
+        if not expressed and self.outcome_achievement is not None:
+            raise rule_error(
+                "outcome_achievement", f"'outcome_achievement' is given, but outcomes_asked "
+                f"is '{self.outcomes_asked}'; achievement can only be rated for outcomes the "
+                "person was asked for and expressed",
+                "Remove 'outcome_achievement', or, if the person was asked and said what they "
+                "wanted on every path to this ending, set 'outcomes_asked: asked-and-expressed'.")
+        return self
 
 
 class CaseStudy(FileHeader):
@@ -87,6 +129,15 @@ class CaseStudy(FileHeader):
         description="What distressing themes it contains, shown before the learner starts."
     )
     person: Person = Field(description="The fictional person at the centre of the case.")
+    capacity: PersonCapacity = Field(
+        description="The person's mental capacity for the main decisions in the story: "
+        "presumed, in-question or lacks."
+    )
+    desired_outcomes: list[Text] = Field(
+        min_length=1,
+        description="The outcomes the person wants, in their own words: one list for the whole "
+        "case study, which every ending is measured against.",
+    )
     setting: Text = Field(description="Where and how the practitioner meets the person.")
     practitioner_role: Text = Field(description="The role the learner plays, e.g. 'social worker'.")
     toolkit_sections: list[ToolkitSection] = Field(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from msp_learn.vocab import literal
 
@@ -21,13 +22,25 @@ AbuseCategory = literal("abuse_categories")
 McaPrinciple = literal("mca_principles")
 ToolkitSection = literal("toolkit_sections")
 Situation = literal("situations")
+OutcomesAsked = literal("outcomes_asked")
 OutcomeAchievement = literal("outcome_achievement")
+PersonCapacity = literal("person_capacity")
 RiskOutcome = literal("risk_outcomes")
 Level = literal("levels")
 ReflectionModel = literal("reflection_models")
 RiskResponse = literal("risk_responses")
 EscalationRoute = literal("escalation_routes")
 SourceId = literal("sources")
+
+
+def rule_error(field: str, message: str, hint: str) -> PydanticCustomError:
+    """A content rule broken inside one model, placed at ``field`` by the loader.
+
+    The loader turns it into a positioned problem: ``message`` says what is wrong and
+    ``hint`` how to fix it (see ``msp_learn.content.messages.translate``).
+    """
+    return PydanticCustomError("content_rule", "{message}",
+                               {"message": message, "hint": hint, "field": field})
 
 
 class ContentModel(BaseModel):
