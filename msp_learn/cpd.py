@@ -153,18 +153,22 @@ def _description(item: Reflection, catalogue: Any) -> str:
     title = _known_title(item.activity_kind, item.activity_id, context, catalogue)
     parts = [f"Worked through the Making Safeguarding Personal {noun} "
              f"'{title or item.activity_id}' in the msp-learn training kit, then reflected on it."]
-    ending = context.get("ending")
+    ending, measure = context.get("ending"), None
     if isinstance(ending, dict):
         ending = ending.get("title") or ending.get("id")
     if ending:
         case = _lookup(catalogue, item.activity_kind, item.activity_id)
-        titles = {e.id: e.title for e in getattr(case, "endings", [])}
-        parts.append(f"Ending reached: {titles.get(ending, ending)}.")
+        found = next((e for e in getattr(case, "endings", []) if ending in (e.id, e.title)), None)
+        parts.append(f"Ending reached: {found.title if found is not None else ending}.")
+        if callable(getattr(found, "measure_text", None)):  # the three-step outcome measure
+            measure = found.measure_text()
     if isinstance(context.get("choices"), list):
         parts.append(f"Choices made: {len(context['choices'])}.")
     if context.get("score") is not None:
         parts.append(f"Score: {context['score']}.")
-    if context.get("summary"):
+    if measure:
+        parts.append(measure)
+    elif context.get("summary"):
         parts.append(str(context["summary"]))
     return " ".join(parts)
 

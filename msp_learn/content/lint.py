@@ -456,7 +456,8 @@ def content_set_problems(path: str, item: BaseModel, located: Located) -> list[P
     """Warnings for a case study that falls short of the content set's rules.
 
     At least three decision points and three endings, and endings that differ in both
-    ``outcome_achievement`` and ``risk_outcome`` (at least two values of each). Other kinds
+    ``outcome_achievement`` and ``risk_outcome`` (at least two values of each; an ending with
+    no rating counts by its ``outcomes_asked``). Other kinds
     have no content-set rules and give nothing.
     """
     if getattr(item, "kind", None) != "case-study":
@@ -478,10 +479,10 @@ def content_set_problems(path: str, item: BaseModel, located: Located) -> list[P
                "Add endings so different practice leads to different outcomes.")
     for field, what in (("outcome_achievement", "whether the person's outcomes were achieved"),
                         ("risk_outcome", "what happened to the risk")):
-        values = {getattr(e, field) for e in endings} - {None}
+        # an unrated ending counts by its first step ('not-asked', ...), a value of its own
+        values = {getattr(e, field) or e.outcomes_asked for e in endings}
         if len(values) < 2:
-            report(("endings",), f"every ending has {field} '{next(iter(values))}'" if values
-                   else f"no ending gives {field}",
+            report(("endings",), f"every ending has {field} '{next(iter(values))}'",
                    f"Let the endings differ in {what}, so the learner sees the effect of "
                    "their choices.")
     return problems

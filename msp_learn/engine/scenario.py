@@ -37,10 +37,16 @@ class Summary:
     steps: tuple[Step, ...]
     honoured: Counter
     broken: Counter
+    asked: bool = False
 
     @property
     def finished(self) -> bool:
         return self.ending is not None
+
+    @property
+    def measure(self) -> list[tuple[str, str]]:
+        """The ending's three-step outcome measure, or nothing before an ending."""
+        return self.ending.measure() if self.ending is not None else []
 
 
 class ScenarioSession:
@@ -91,6 +97,21 @@ class ScenarioSession:
         """The choices made so far, in order: all that is needed to restore the session."""
         return [s.choice_id for s in self._steps]
 
+    @property
+    def asked(self) -> bool:
+        """Has the person been asked what they want on the path so far?
+
+        True once the path passes a node or takes a choice marked ``asks_outcomes``.
+        """
+        start = self._nodes.get(self.case.start)
+        if start is not None and start.asks_outcomes:
+            return True
+        for step in self._steps:
+            target = self._nodes.get(step.choice.next)
+            if step.choice.asks_outcomes or (target is not None and target.asks_outcomes):
+                return True
+        return False
+
     def available_choices(self) -> list[Choice]:
         node = self.node
         return list(node.choices) if node else []
@@ -115,13 +136,14 @@ class ScenarioSession:
         self._steps.clear()
 
     def summary(self) -> Summary:
-        """Principles honoured and broken along the path, and the ending if reached."""
+        """Principles honoured and broken along the path, whether the person was asked what
+        they want, and the ending if reached."""
         honoured: Counter = Counter()
         broken: Counter = Counter()
         for step in self._steps:
             honoured.update(step.choice.honours)
             broken.update(step.choice.breaks)
-        return Summary(self.ending, self.history, honoured, broken)
+        return Summary(self.ending, self.history, honoured, broken, self.asked)
 
 
 def all_paths(case: CaseStudy, *, max_loops: int = 1) -> list[list[str]]:

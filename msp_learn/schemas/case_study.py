@@ -31,6 +31,10 @@ from msp_learn.schemas.common import (
     ToolkitSection,
     rule_error,
 )
+from msp_learn.vocab import vocabulary
+
+#: What the view and the CPD record say when an ending gives no achievement rating.
+NOT_RATED = "Not rated, because no outcomes were asked for and expressed"
 
 
 class Choice(ContentModel):
@@ -115,6 +119,18 @@ class Ending(ContentModel):
                 "Remove 'outcome_achievement', or, if the person was asked and said what they "
                 "wanted on every path to this ending, set 'outcomes_asked: asked-and-expressed'.")
         return self
+
+    def measure(self) -> list[tuple[str, str]]:
+        """The three steps of the outcome measure as (step, answer in plain words)."""
+        achieved = (vocabulary("outcome_achievement").label(self.outcome_achievement)
+                    if self.outcome_achievement is not None else NOT_RATED)
+        return [("Outcomes asked for", vocabulary("outcomes_asked").label(self.outcomes_asked)),
+                ("Outcomes achieved", achieved),
+                ("Risk", vocabulary("risk_outcomes").label(self.risk_outcome))]
+
+    def measure_text(self) -> str:
+        """The outcome measure in one line, e.g. for a reflection's context or a CPD record."""
+        return " ".join(f"{step}: {answer}." for step, answer in self.measure())
 
 
 class CaseStudy(FileHeader):

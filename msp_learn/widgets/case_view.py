@@ -122,8 +122,7 @@ class CaseStudyView:
         context = {"title": self.case.title, "choices": [
             {"node": s.node_id, "choice": s.choice.label} for s in self.session.history],
             "ending": ending.title if ending else None,
-            "summary": f"Outcomes {ending.outcome_achievement}, risk {ending.risk_outcome}"
-            if ending else None}
+            "summary": ending.measure_text() if ending else None}
         self.reflection_id = self.tracker.save_reflection(
             KIND, self.case.id, self.reflection.id, answers, context, self.reflection_id)
         self.draft = answers
@@ -205,8 +204,15 @@ class CaseStudyView:
 
     def _draw_ending(self) -> None:
         e, summary = self.session.ending, self.session.summary()
-        outcome = vocabulary("outcome_achievement").label(e.outcome_achievement)
-        risk = vocabulary("risk_outcomes").label(e.risk_outcome)
+        name = esc(self.case.person.name)
+        unasked = {
+            "not-asked": f"On this path nobody asked {name} what they wanted, so these outcomes "
+                         "were never recorded and cannot be rated.",
+            "dont-know": f"No one knows whether {name} was asked what they wanted, so these "
+                         "outcomes cannot be rated."}.get(e.outcomes_asked)
+        unasked = f"<p class='msp-unasked'>{unasked}</p>" if unasked else ""
+        measure = " ".join(f"<strong>{esc(step)}:</strong> {esc(answer)}."
+                           for step, answer in e.measure())
         principles = ""
         if summary.honoured:
             principles += (f"<p><strong>Principles you honoured:</strong> "
@@ -215,9 +221,8 @@ class CaseStudyView:
             principles += (f"<p><strong>Principles put at risk:</strong> "
                            f"{esc(_labels('principles', summary.broken))}</p>")
         html = (f"<h2>Ending: {esc(e.title)}</h2>{paras(e.text)}"
-                f"<h3>What {esc(self.case.person.name)} wanted</h3>{bullets(e.outcomes_wanted)}"
-                f"<p class='msp-outcome'><strong>Outcomes:</strong> {esc(outcome)}. "
-                f"<strong>Risk:</strong> {esc(risk)}.</p>"
+                f"<h3>What {name} wants</h3>{bullets(self.case.desired_outcomes)}{unasked}"
+                f"<p class='msp-outcome'>{measure}</p>"
                 f"<h3>Learning</h3>{paras(e.learning)}{principles}")
         again = button("Play again from the start", "msp-restart")
         again.on_click(lambda _: self.play_again())

@@ -25,6 +25,7 @@ def full_case(ident="full-case"):
     data["abuse_categories"] = list(vocabulary("abuse_categories").ids)
     data["toolkit_sections"] = list(vocabulary("toolkit_sections").ids)
     data["situations"] = list(vocabulary("situations").ids)
+    data["capacity"] = "in-question"  # the MCA's less-restrictive term needs a capacity doubt
     first, second = data["nodes"][0]["choices"]
     first["honours"] = ["empowerment", "prevention", "proportionality"]
     second["breaks"] = ["protection", "partnership", "accountability"]

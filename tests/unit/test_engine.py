@@ -47,7 +47,10 @@ def test_scenario_walk_feedback_back_and_summary(case):
     assert [c.id for c in s.available_choices()] == ["ask-outcomes", "call-police"]
     step = s.choose("call-police")
     assert "proportionate" in step.feedback and s.finished
-    assert s.ending.outcome_achievement == "not-achieved" and s.ending.risk_outcome == "remains"
+    assert s.ending.outcomes_asked == "not-asked" and s.ending.outcome_achievement is None
+    assert s.ending.risk_outcome == "remains" and not s.summary().asked
+    assert [step for step, _ in s.summary().measure] == [
+        "Outcomes asked for", "Outcomes achieved", "Risk"]
     assert s.summary().broken == {"empowerment": 1, "proportionality": 1}
     with pytest.raises(InvalidChoice):
         s.choose("ask-outcomes")
@@ -55,6 +58,7 @@ def test_scenario_walk_feedback_back_and_summary(case):
     assert s.node.id == "first-visit" and s.back() is None
     s.choose("ask-outcomes")
     assert s.summary().honoured == {"empowerment": 1} and s.summary().finished
+    assert s.asked and s.summary().asked  # the choice is marked asks_outcomes
     assert s.choice_ids == ["ask-outcomes"]
 
 

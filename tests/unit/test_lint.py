@@ -265,8 +265,10 @@ def test_small_case_study_gets_content_set_warnings(write):
 
 def test_endings_that_do_not_differ_are_reported(write):
     data = copy.deepcopy(starter_data("case-study.yaml"))
+    data["nodes"][0]["asks_outcomes"] = True
     for ending in data["endings"]:
         ending["outcome_achievement"], ending["risk_outcome"] = "partially", "reduced"
+        ending["outcomes_asked"] = "asked-and-expressed"
     problems, _ = load_case(write, data)
     messages = [p.message for p in problems]
     assert "every ending has outcome_achievement 'partially'" in messages

@@ -106,7 +106,8 @@ def test_case_study_note_play_back_pause_and_ending(store):
         label = "See how it ends" if again.session.finished else "Continue"
         buttons(again.widget)[label].click()
     text = html_of(again.widget)
-    assert "Ending:" in text and "Outcomes:" in text and "Risk:" in text
+    assert "Ending:" in text and "Outcomes asked for:" in text and "Risk:" in text
+    assert "Outcomes achieved:" in text and CASE.desired_outcomes[0] in text
     kinds = [e.event for e in store.events("Ada")]
     assert kinds[:2] == ["start", "choice"] and "back" in kinds and kinds[-1] == "ending"
 
