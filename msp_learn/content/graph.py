@@ -178,7 +178,7 @@ def _outcome_lists(path: str, data: dict, located: Located) -> list[Problem]:
         diff = "; ".join(part for part in (
             f"it leaves out '{missing[0]}'" if missing else "",
             f"it adds '{extra[0]}'" if extra else "") if part)
-        mark = located.mark(("endings", i, "outcomes_wanted"))
+        mark = located.mark(("endings", i, "outcomes_wanted"), key=True)
         problems.append(Problem(
             path, mark.line, mark.column, f"this ending's outcomes differ from those of ending "
             f"'{first.get('id')}' ({diff})", "A person has one list of desired outcomes for the "

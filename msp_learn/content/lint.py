@@ -32,8 +32,8 @@ from __future__ import annotations
 import bisect
 import re
 import typing
-from collections.abc import Iterator
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any

@@ -48,6 +48,24 @@ def test_every_path_through_a_case_study_plays(case_id):
     assert reached == {e.id for e in case.endings}
 
 
+@pytest.mark.parametrize("case_id", ids("case-study"))
+def test_every_path_agrees_with_its_endings_outcome_measure(case_id):
+    """Played path by path, is the person asked on every path to an ending that says they
+    were asked, never on a path to one that says nobody asked, and is a rating given exactly
+    where outcomes were asked and expressed?"""
+    case = CATALOGUE.get("case-study", case_id)
+    assert case.desired_outcomes
+    for path in all_paths(case):
+        session = ScenarioSession.replay(case, path)
+        ending, asked = session.ending, session.summary().asked
+        if ending.outcomes_asked in ("asked-and-expressed", "asked-none-expressed"):
+            assert asked, (ending.id, path)
+        elif ending.outcomes_asked == "not-asked":
+            assert not asked, (ending.id, path)
+        rated = ending.outcome_achievement is not None
+        assert rated == (ending.outcomes_asked == "asked-and-expressed"), ending.id
+
+
 @pytest.mark.parametrize("scenario_id", ids("risk-scenario"))
 def test_risk_model_answer_agrees_with_the_engine(scenario_id):
     """Does the engine, given the model factors, agree with the model answer's level?"""

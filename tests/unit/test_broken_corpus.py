@@ -77,10 +77,16 @@ def corpus() -> list[tuple[str, bytes]]:
                 bad["nodes"][i]["choices"][j][vocab_key] = wrong
                 out.append((f"case-{vocab_key}-{i}-{j}", dump(bad)))
     for field, wrong in (("outcome_achievement", "fully achieved"), ("risk_outcome", "gone"),
-                         ("outcomes_wanted", [])):
+                         ("outcomes_asked", "asked"), ("outcomes_wanted", ["Old format"])):
         bad = copy.deepcopy(case)
         bad["endings"][0][field] = wrong
         out.append((f"case-ending-{field}", dump(bad)))
+    bad = copy.deepcopy(case)
+    bad["endings"][1]["outcome_achievement"] = "not-achieved"  # rated, but nobody asked
+    out.append(("case-ending-rated-unasked", dump(bad)))
+    bad = copy.deepcopy(case)
+    del bad["endings"][0]["outcome_achievement"]  # asked and expressed, but not rated
+    out.append(("case-ending-asked-unrated", dump(bad)))
     bad = copy.deepcopy(case)
     bad["endings"].append(copy.deepcopy(case["endings"][0]))
     out.append(("case-duplicate-ending", dump(bad)))

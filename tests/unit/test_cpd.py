@@ -260,3 +260,23 @@ def test_learner_forget_command(store, amir, monkeypatch, capsys):
     assert _run("learner", "forget", "amir", "--yes") == 1
     assert _run("learner", "forget", "", "--yes") == 2
     assert "cannot be empty" in capsys.readouterr().err
+
+
+def test_case_study_description_gives_the_three_step_outcome_measure(store):
+    """Does a reflected case study's description give the ending's three-step measure from
+    the content (not a stale summary), saying why an unasked ending has no rating?"""
+    from msp_learn.schemas import Ending
+
+    unasked = Ending(id="closed", title="Closed too soon", text="It was closed.",
+                     outcomes_asked="not-asked", risk_outcome="remains", learning="Ask first.")
+    catalogue = FakeCatalogue()
+    catalogue.items[("case-study", "mrs-khan")].endings.append(unasked)
+    store.save_reflection("Cy", activity_kind="case-study", activity_id="mrs-khan",
+                          prompt_set="gibbs-short", answers={"learnt": "Ask what she wants."},
+                          context={"ending": "Closed too soon",
+                                   "summary": "Outcomes fully, risk removed"})
+    record = cpd_record(store, "Cy", fmt="md", catalogue=catalogue)
+    assert ("Ending reached: Closed too soon. Outcomes asked for: Not asked. Outcomes "
+            "achieved: Not rated, because no outcomes were asked for and expressed. Risk: "
+            "Risk remains.") in record
+    assert "Outcomes fully" not in record

@@ -298,3 +298,181 @@ def test_content_set_rules_do_not_apply_to_other_kinds(write):
     path = write("exercises/myths/example-item.yaml", starter("myth.yaml"))
     loaded = load_file(path)
     assert content_set_problems(loaded.path, loaded.item, loaded.located) == []
+
+
+# -- the outcome measure and the law -------------------------------------------------------
+
+def case_problems(write, data):
+    """Every problem ``load_file`` reports for a case study written from ``data``."""
+    path = write("case_studies/example-item/case.yaml", data)
+    return load_file(path).problems, path
+
+
+def line_of(path, problem):
+    return path.read_text().splitlines()[problem.line - 1]
+
+
+def test_an_ending_rated_without_its_outcomes_asked_is_an_error_at_the_rating(write):
+    """Is a rating on an ending where nobody asked refused, at the rating, saying why?"""
+    data = copy.deepcopy(starter_data("case-study.yaml"))
+    data["endings"][1]["outcome_achievement"] = "not-achieved"  # police-called: not-asked
+    problems, path = case_problems(write, data)
+    (problem,) = problems
+    assert problem.is_error
+    assert problem.message.startswith("'outcome_achievement' is given, but outcomes_asked is "
+                                      "'not-asked'")
+    assert "Remove 'outcome_achievement'" in problem.hint
+    assert line_of(path, problem).lstrip().startswith("outcome_achievement: not-achieved")
+
+
+def test_an_ending_asked_and_expressed_but_not_rated_is_an_error(write):
+    """Must an ending whose outcomes were asked and expressed say how far they were achieved?"""
+    data = copy.deepcopy(starter_data("case-study.yaml"))
+    del data["endings"][0]["outcome_achievement"]
+    problems, path = case_problems(write, data)
+    (problem,) = problems
+    assert "'outcome_achievement' is missing" in problem.message
+    assert "fully" in problem.hint and "not-achieved" in problem.hint
+    assert line_of(path, problem).lstrip().startswith("outcomes_asked: asked-and-expressed")
+
+
+@pytest.mark.parametrize("asked", ["asked-none-expressed", "not-asked", "dont-know"])
+def test_no_rating_is_allowed_unless_outcomes_were_expressed(write, asked):
+    """Is every first step other than 'asked and expressed' refused a rating?"""
+    data = copy.deepcopy(starter_data("case-study.yaml"))
+    data["endings"][1].update(outcomes_asked=asked, outcome_achievement="partially")
+    problems, _ = case_problems(write, data)
+    assert any(f"outcomes_asked is '{asked}'" in p.message for p in problems)
+
+
+def test_a_path_that_never_asks_cannot_reach_an_asked_ending(write):
+    """Is an ending said to be asked, reached by a path where nobody asked, an error naming
+    that path?"""
+    data = copy.deepcopy(starter_data("case-study.yaml"))
+    del data["nodes"][0]["choices"][0]["asks_outcomes"]
+    problems, path = case_problems(write, data)
+    (problem,) = problems
+    assert problem.is_error
+    assert problem.message == ("this ending says Samuel was asked what they wanted, but a path "
+                               "reaches it where nobody asked (choices: ask-outcomes)")
+    assert "asks_outcomes: true" in problem.hint
+    assert line_of(path, problem).lstrip() == "outcomes_asked: asked-and-expressed"
+
+
+def test_a_path_that_asks_cannot_reach_a_not_asked_ending(write):
+    """Is an ending said to be unasked, reached by a path that asked, an error?"""
+    data = copy.deepcopy(starter_data("case-study.yaml"))
+    data["nodes"][0]["asks_outcomes"] = True  # now both paths ask at the first node
+    problems, path = case_problems(write, data)
+    (problem,) = problems
+    assert problem.message == ("this ending says nobody asked Samuel what they wanted, but a "
+                               "path that asks reaches it (choices: call-police)")
+    assert line_of(path, problem).lstrip() == "outcomes_asked: not-asked"
+
+
+def test_asking_anywhere_on_the_path_counts_and_dont_know_is_never_checked(write):
+    """Does a choice that asks early count for the ending later, and is 'dont-know' left
+    alone whichever way the paths go?"""
+    data = copy.deepcopy(starter_data("case-study.yaml"))
+    first = data["nodes"][0]
+    second = copy.deepcopy(first) | {"id": "second-visit"}
+    del second["choices"][0]["asks_outcomes"]
+    first["choices"][0]["next"] = "second-visit"
+    data["nodes"].append(second)
+    data["endings"][1]["outcomes_asked"] = "dont-know"  # reached both asked and not
+    problems, _ = case_problems(write, data)
+    assert [p for p in problems if p.is_error] == []
+
+
+def test_words_saying_nobody_asked_on_an_asked_ending_are_a_warning(write):
+    """Does an asked ending whose text says nobody asked get a warning at that text?"""
+    data = copy.deepcopy(starter_data("case-study.yaml"))
+    data["endings"][0]["text"] = "He has a plan, but no one ever asked him what he wanted."
+    problems, path = case_problems(write, data)
+    (problem,) = problems
+    assert problem.severity == "warning"
+    assert problem.message == ("the ending says 'no one ever asked', but outcomes_asked is "
+                               "'asked-and-expressed'")
+    assert line_of(path, problem).lstrip().startswith("text:")
+
+
+def test_outcome_lists_that_differ_between_endings_are_reported(write):
+    """Does a file in the old format, with a different outcome list on each ending, get told
+    where the lists differ and where the outcomes now go?"""
+    data = copy.deepcopy(starter_data("case-study.yaml"))
+    del data["desired_outcomes"]
+    data["endings"][0]["outcomes_wanted"] = ["Keep seeing my nephew", "Stop the money going"]
+    data["endings"][1]["outcomes_wanted"] = ["Keep seeing my nephew"]
+    problems, path = case_problems(write, data)
+    messages = [p.message for p in problems]
+    assert ("this ending's outcomes differ from those of ending 'he-decides' (it leaves out "
+            "'Stop the money going')") in messages
+    assert messages.count("an ending no longer lists the person's outcomes") == 2
+    assert "'desired_outcomes' is missing" in messages
+    differ = next(p for p in problems if "differ" in p.message)
+    assert "declare it once under 'desired_outcomes'" in differ.hint
+    assert line_of(path, differ).lstrip().startswith("outcomes_wanted:")
+    moved = next(p for p in problems if "no longer lists" in p.message)
+    assert "remove 'outcomes_wanted' from every ending" in moved.hint
+    assert line_of(path, moved).lstrip().startswith("outcomes_wanted:")
+
+
+def test_identical_old_outcome_lists_are_not_said_to_differ(write):
+    data = copy.deepcopy(starter_data("case-study.yaml"))
+    for ending in data["endings"]:
+        ending["outcomes_wanted"] = ["Stop the money going", "Keep seeing my nephew"]
+    problems, _ = case_problems(write, data)
+    assert not any("differ" in p.message for p in problems)
+
+
+def test_less_restrictive_for_a_person_presumed_to_have_capacity_is_an_error(write):
+    """Is the MCA's less-restrictive tag refused where the person is presumed to have
+    capacity, pointing to proportionality, and allowed once capacity is in question?"""
+    data = copy.deepcopy(starter_data("case-study.yaml"))
+    data["nodes"][0]["choices"][1]["mca"] = ["assume-capacity", "less-restrictive"]
+    problems, path = case_problems(write, data)
+    (problem,) = problems
+    assert problem.is_error and "'capacity: presumed'" in problem.message
+    assert "'proportionality'" in problem.hint
+    line = line_of(path, problem)
+    assert line[problem.column - 1:].startswith("less-restrictive")
+    for capacity in ("in-question", "lacks"):
+        data["capacity"] = capacity
+        assert case_problems(write, data)[0] == []
+
+
+@pytest.mark.parametrize("category, step, words", [
+    ("modern-slavery", "National Referral Mechanism", "refer him to the National Referral "
+     "Mechanism (NRM) if he agrees"),
+    ("domestic", "DASH", "complete a DASH checklist with him alone"),
+])
+def test_a_category_without_its_statutory_step_is_a_warning(write, category, step, words):
+    """Is a case tagged with a category whose statutory step is never taught warned, at the
+    tag, and is the warning gone once a trainer note teaches it?"""
+    data = copy.deepcopy(starter_data("case-study.yaml"))
+    data["abuse_categories"] = ["financial", category]
+    problems, path = case_problems(write, data)
+    (problem,) = problems
+    assert problem.severity == "warning" and f"tagged '{category}'" in problem.message
+    assert step in problem.message
+    assert line_of(path, problem)[problem.column - 1:].startswith(category)
+    data["trainer_notes"] += f" If it fits, {words}."
+    assert case_problems(write, data)[0] == []
+    del data["trainer_notes"]
+    data["trainer_notes"] = "Use this as a warm-up."
+    data["nodes"][0]["choices"][0]["feedback"] += f" Also {words}."
+    assert case_problems(write, data)[0] == []
+
+
+def test_a_domestic_abuse_risk_scenario_needs_a_dash_step(write):
+    """Does a risk scenario tagged 'domestic' need a DASH grade or DASH in its answer?"""
+    data = copy.deepcopy(starter_data("risk-scenario.yaml"))
+    data["abuse_categories"] = list(data["abuse_categories"]) + ["domestic"]
+    data["factors"]["domestic_abuse"] = "none"
+    path = write("exercises/risks/example-item.yaml", data)
+    problems = [p for p in load_file(path).problems if "statutory step" in p.message]
+    (problem,) = problems
+    assert "DASH" in problem.message and problem.severity == "warning"
+    data["factors"]["domestic_abuse"] = "standard"
+    path = write("exercises/risks/example-item.yaml", data)
+    assert not [p for p in load_file(path).problems if "statutory step" in p.message]

@@ -178,3 +178,25 @@ def test_every_control_has_a_text_label():
             stack.extend(getattr(w, "children", ()))
             if w.__class__.__name__ in ("Button", "Dropdown", "Checkbox", "Textarea", "Text"):
                 assert w.description.strip(), w
+
+
+def test_case_study_ending_shows_the_three_step_measure_and_says_when_nobody_asked():
+    """Does an ending reached without asking show the person's outcomes once, say that nobody
+    asked, and give no rating, while an asked ending gives its rating?"""
+    view = CaseStudyView(CASE, reflection=REFLECTION, tracker=MemoryTracker())
+    view.start()
+    for choice_id in ("phone-home", "name-it"):
+        view.choose(choice_id)
+        view.carry_on()
+    assert view.session.ending.id == "warned-too-soon"
+    text = html_of(view.widget)
+    assert "On this path nobody asked Imran Qureshi what they wanted" in text
+    assert "<strong>Outcomes asked for:</strong> Not asked." in text
+    assert "Not rated, because no outcomes were asked for and expressed" in text
+    assert text.count(CASE.desired_outcomes[0]) == 1
+    view.play_again()
+    for choice_id in ("clinic-plan", "safe-to-talk", "marac-and-s42", "build-his-plan"):
+        view.choose(choice_id)
+        view.carry_on()
+    text = html_of(view.widget)
+    assert "nobody asked" not in text and "Fully achieved" in text
