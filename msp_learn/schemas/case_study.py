@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from msp_learn.schemas.common import (
     AbuseCategory,
@@ -85,6 +85,14 @@ class Node(ContentModel):
 
 class Ending(ContentModel):
     """Where a path finishes, with the three steps of the MSP outcome measure."""
+
+    # For editors: a rating is required when outcomes were asked and expressed, else refused.
+    model_config = ConfigDict(json_schema_extra={
+        "if": {"properties": {"outcomes_asked": {"const": "asked-and-expressed"}},
+               "required": ["outcomes_asked"]},
+        "then": {"required": ["outcome_achievement"]},
+        "else": {"not": {"required": ["outcome_achievement"]}},
+    })
 
     id: Slug = Field(description="Id of the ending, unique within the case study.")
     title: Text = Field(description="A short name for this ending.")

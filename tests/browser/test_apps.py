@@ -104,7 +104,10 @@ def test_case_study_reload_resumes_then_finishes_with_reflection(page, open_app_
     assert page.inner_text(".msp-narrative h2") == second_title  # same point after reload
     finish_case(page)
     ending = page.inner_text(".msp-ending")
-    assert re.search(r"Outcomes: (Fully achieved|Partially achieved|Not achieved)", ending)
+    assert re.search(r"Outcomes asked for: (Asked, and outcomes expressed|Asked, but no "
+                     r"outcomes expressed|Not asked|Don't know)\.", ending)
+    assert re.search(r"Outcomes achieved: (Fully achieved|Partially achieved|Not achieved|"
+                     r"Not rated, because)", ending)
     assert re.search(r"Risk: Risk (removed|reduced|remains)", ending)
     page.locator(".msp-prompt textarea").first.fill("I will ask <what> she wants first.")
     page.click("button.msp-save-reflection")
