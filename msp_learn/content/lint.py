@@ -331,10 +331,12 @@ def lint(path: str, item: BaseModel, located: Located, text: str | None = None) 
 # -- the outcome measure and the law ----------------------------------------------------------
 
 ASKED = frozenset({"asked-and-expressed", "asked-none-expressed"})
-#: Words in an ending that say nobody asked the person what they wanted.
+#: Words in an ending that say nobody asked the person what they wanted ("no one had asked
+#: her what she wanted"); the ask must be about wanting, so "never asked for help" is fine.
 NOBODY_ASKED = re.compile(
-    r"\b(?:no[ -]?one|nobody|never)\b[^.!?]{0,30}?\b(?:asked|ask)\b"
-    r"|\bwithout (?:anyone |ever )?asking\b"
+    r"\b(?:no[ -]?one|nobody|never)\b[^.!?]{0,30}?\basked\b(?=[^.!?]{0,60}?\bwant)"
+    r"|\bwithout (?:anyone |ever )?asking\b(?=[^.!?]{0,60}?\bwant)"
+    r"|\bwish (?:someone|somebody|anyone) had asked\b"
     r"|\bnobody knows what (?:he|she|they) would have said\b", re.IGNORECASE)
 
 #: Category of abuse -> (the statutory step, patterns of which at least one must appear).

@@ -394,6 +394,8 @@ def test_words_saying_nobody_asked_on_an_asked_ending_are_a_warning(write):
     assert problem.message == ("the ending says 'no one ever asked', but outcomes_asked is "
                                "'asked-and-expressed'")
     assert line_of(path, problem).lstrip().startswith("text:")
+    data["endings"][0]["text"] = "He never asked for help before, but now he has a plan."
+    assert case_problems(write, data)[0] == []  # not about what he wanted
 
 
 def test_outcome_lists_that_differ_between_endings_are_reported(write):
