@@ -204,11 +204,11 @@ class CaseStudyView:
 
     def _draw_ending(self) -> None:
         e, summary = self.session.ending, self.session.summary()
-        name = esc(self.case.person.name)
+        name, first = esc(self.case.person.name), esc(self.case.person.name.split()[0])
         unasked = {
-            "not-asked": f"On this path nobody asked {name} what they wanted, so these outcomes "
+            "not-asked": f"On this path nobody asked {first} what they wanted, so these outcomes "
                          "were never recorded and cannot be rated.",
-            "dont-know": f"No one knows whether {name} was asked what they wanted, so these "
+            "dont-know": f"No one knows whether {first} was asked what they wanted, so these "
                          "outcomes cannot be rated."}.get(e.outcomes_asked)
         unasked = f"<p class='msp-unasked'>{unasked}</p>" if unasked else ""
         measure = " ".join(f"<strong>{esc(step)}:</strong> {esc(answer)}."

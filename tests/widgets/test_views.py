@@ -190,7 +190,7 @@ def test_case_study_ending_shows_the_three_step_measure_and_says_when_nobody_ask
         view.carry_on()
     assert view.session.ending.id == "warned-too-soon"
     text = html_of(view.widget)
-    assert "On this path nobody asked Imran Qureshi what they wanted" in text
+    assert "On this path nobody asked Imran what they wanted" in text
     assert "<strong>Outcomes asked for:</strong> Not asked." in text
     assert "Not rated, because no outcomes were asked for and expressed" in text
     assert text.count(CASE.desired_outcomes[0]) == 1
