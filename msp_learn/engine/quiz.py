@@ -94,3 +94,66 @@ class QuizSession:
     def retry_missed(self) -> QuizSession:
         """A new session holding only the items answered wrongly."""
         return QuizSession(self.missed())
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One finished round of the quiz.
+
+    ``items`` were the statements in the round (all of them, or the ones missed before);
+    ``correct`` how many of those were answered right; ``known`` how many of the quiz's
+    ``of`` statements the learner has now answered right, counting the earlier rounds of the
+    same run (a retry of missed statements adds to the round before it).
+    """
+
+    number: int
+    items: tuple[str, ...]
+    correct: int
+    known: int
+    of: int
+
+    @classmethod
+    def finish(cls, number: int, session: QuizSession, *, of: int,
+               before: Attempt | None = None) -> Attempt:
+        """The attempt ``session`` (finished) makes; ``before``: the round it retried."""
+        correct = session.score().correct
+        known = min(of, (before.known if before else 0) + correct)
+        return cls(number, tuple(i.id for i in session.items), correct, known, of)
+
+    @property
+    def score(self) -> Score:
+        """This round's own score: '3 of 3 correct (100%)'."""
+        return Score(self.correct, len(self.items), len(self.items))
+
+    @property
+    def overall(self) -> Score:
+        """The whole quiz after this round: '28 of 28 correct (100%)'."""
+        return Score(self.known, self.of, self.of)
+
+    def to_dict(self) -> dict:
+        return {"attempt": self.number, "items": list(self.items), "correct": self.correct,
+                "known": self.known, "of": self.of}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Attempt | None:
+        """An attempt from saved state; None if the record is not one."""
+        try:
+            items = tuple(str(i) for i in data["items"])
+            return cls(int(data["attempt"]), items, int(data["correct"]), int(data["known"]),
+                       int(data["of"]))
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+def first_and_best(attempts: Sequence[Attempt]) -> tuple[Score, Score] | None:
+    """The first attempt's score and the best overall score (None before any attempt)."""
+    if not attempts:
+        return None
+    best = max(attempts, key=lambda a: (a.overall.percent, a.known))
+    return attempts[0].overall, best.overall
+
+
+def score_words(attempts: Sequence[Attempt]) -> str | None:
+    """'first attempt 25 of 28 correct (89%); best 28 of 28 correct (100%)'."""
+    found = first_and_best(attempts)
+    return f"first attempt {found[0]}; best {found[1]}" if found else None

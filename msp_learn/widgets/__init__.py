@@ -1,6 +1,6 @@
 """Thin ipywidgets views over the engine, for JupyterLab notebooks and the Voila apps."""
 
-from msp_learn.widgets._common import MemoryTracker, StoreTracker, Tracker
+from msp_learn.tracking import MemoryTracker, StoreTracker, Tracker
 from msp_learn.widgets.case_view import CaseStudyView
 from msp_learn.widgets.journal_view import JournalView
 from msp_learn.widgets.quiz_view import QuizView

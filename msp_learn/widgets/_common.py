@@ -1,34 +1,30 @@
-"""Shared pieces of the views: escaping, small HTML builders, and trackers that save progress."""
+"""Shared pieces of the views: widget builders, and the one way a view writes to its tracker.
+
+The HTML itself comes from :mod:`msp_learn.html` (escaped by default); the trackers live in
+:mod:`msp_learn.tracking` (imported here too, for code that imported them from this module).
+"""
 
 from __future__ import annotations
 
-import html
-from collections.abc import Iterable
 from functools import cache
 from importlib import resources
-from typing import Any, Protocol
+from typing import Any
 
 import ipywidgets as W
 
+from msp_learn.events import Event
+from msp_learn.html import alert, bullets, escape, paras
+from msp_learn.tracking import MemoryTracker, StaleError, StoreTracker, Tracker
 
-def esc(text: Any) -> str:
-    """``text`` escaped for HTML (all learner and content text goes through this)."""
-    return html.escape(str(text), quote=True)
+esc = escape
 
-
-def paras(text: str) -> str:
-    """Paragraphs (separated by blank lines) as escaped ``<p>`` elements."""
-    return "".join(f"<p>{esc(p.strip())}</p>" for p in str(text).split("\n\n") if p.strip())
-
-
-def bullets(items: Iterable[Any]) -> str:
-    items = [f"<li>{esc(i)}</li>" for i in items]
-    return f"<ul>{''.join(items)}</ul>" if items else ""
+__all__ = ["MemoryTracker", "Saver", "StoreTracker", "Tracker", "app_root", "box", "bullets",
+           "button", "esc", "paras"]
 
 
 def box(value: str = "", *classes: str) -> W.HTML:
-    """An HTML widget holding already-escaped markup."""
-    widget = W.HTML(value)
+    """An HTML widget holding markup from :mod:`msp_learn.html`."""
+    widget = W.HTML(str(value))
     for cls in classes:
         widget.add_class(cls)
     return widget
@@ -56,66 +52,33 @@ def app_root(*children: W.Widget, name: str) -> W.VBox:
     return root
 
 
-class Tracker(Protocol):
-    """Where a view writes what the learner does, the moment they do it."""
+class Saver:
+    """A view's one way to its tracker, bound to the view's activity.
 
-    def record(self, kind: str, ident: str, event: str, payload: dict) -> None: ...
-    def save(self, kind: str, ident: str, state: dict) -> None: ...
-    def load(self, kind: str, ident: str) -> dict | None: ...
-    def save_reflection(self, kind: str, ident: str, prompt_set: str, answers: dict,
-                        context: dict, reflection_id: int | None = None) -> int: ...
+    ``commit`` writes each event with the activity's new state. When another tab or window
+    wrote first, the state is not written (the event is still kept), ``alert`` tells the
+    learner to reload, and from then on only events are written, so this page can no longer
+    overwrite the newer work.
+    """
 
+    def __init__(self, tracker: Tracker | None, kind: str, ident: str) -> None:
+        self.tracker = (tracker or MemoryTracker()).for_activity(kind, ident)
+        self.alert = box("", "msp-stale")
+        self.stale = False
 
-class MemoryTracker:
-    """Keeps everything in memory: for trainer demos and tests (nothing survives the kernel)."""
+    def load(self) -> dict[str, Any]:
+        """The saved state ({} when none), remembering its version for the next commit."""
+        return self.tracker.load().state or {}
 
-    def __init__(self) -> None:
-        self.events: list[tuple[str, str, str, dict]] = []
-        self.states: dict[tuple[str, str], dict] = {}
-        self.reflections: dict[int, dict] = {}
-
-    def record(self, kind, ident, event, payload):
-        self.events.append((kind, ident, event, dict(payload)))
-
-    def save(self, kind, ident, state):
-        self.states[(kind, ident)] = dict(state)
-
-    def load(self, kind, ident):
-        state = self.states.get((kind, ident))
-        return dict(state) if state is not None else None
-
-    def save_reflection(self, kind, ident, prompt_set, answers, context, reflection_id=None):
-        reflection_id = reflection_id or len(self.reflections) + 1
-        self.reflections[reflection_id] = dict(kind=kind, ident=ident, prompt_set=prompt_set,
-                                               answers=dict(answers), context=dict(context))
-        self.record(kind, ident, "reflection", {"prompt_set": prompt_set, "id": reflection_id})
-        return reflection_id
-
-
-class StoreTracker:
-    """Writes to the kit's store (SQLite or any SQLAlchemy database) for one learner."""
-
-    def __init__(self, store, learner: str) -> None:
-        self.store = store
-        self.learner = store.learner(learner)
-
-    def record(self, kind, ident, event, payload):
-        self.store.record(self.learner, activity_kind=kind, activity_id=ident, event=event,
-                          payload=payload)
-
-    def save(self, kind, ident, state):
-        self.store.save_progress(self.learner, activity_kind=kind, activity_id=ident, state=state)
-
-    def load(self, kind, ident):
-        return self.store.load_progress(self.learner, activity_kind=kind, activity_id=ident)
-
-    def save_reflection(self, kind, ident, prompt_set, answers, context, reflection_id=None):
-        if reflection_id is not None:
-            self.store.update_reflection(self.learner, reflection_id, answers=answers,
-                                         context=context)
-        else:
-            reflection_id = self.store.save_reflection(
-                self.learner, activity_kind=kind, activity_id=ident, prompt_set=prompt_set,
-                answers=answers, context=context)
-        self.record(kind, ident, "reflection", {"prompt_set": prompt_set, "id": reflection_id})
-        return reflection_id
+    def commit(self, event: Event, state: dict[str, Any] | None = None) -> bool:
+        """Write ``event`` (and ``state``); False if the page is stale (state not written)."""
+        if self.stale:
+            self.tracker.commit(event)
+            return False
+        try:
+            self.tracker.commit(event, state)
+        except StaleError:
+            self.stale = True
+            self.alert.value = str(alert(StaleError.MESSAGE))
+            return False
+        return True

@@ -4,28 +4,28 @@ from __future__ import annotations
 
 import ipywidgets as W
 
+from msp_learn.activities import ACTIVITIES
 from msp_learn.engine import InvalidChoice, ScenarioSession, Step
-from msp_learn.schemas import CaseStudy, ReflectionSet
-from msp_learn.vocab import vocabulary
-from msp_learn.widgets._common import (
-    MemoryTracker,
-    Tracker,
-    app_root,
-    box,
-    bullets,
-    button,
-    esc,
-    paras,
+from msp_learn.events import (
+    ChoiceMade,
+    Continued,
+    DraftKept,
+    EndingReached,
+    Paused,
+    Restarted,
+    Resumed,
+    Skipped,
+    Started,
+    WentBack,
 )
+from msp_learn.html import case as render
+from msp_learn.html import el
+from msp_learn.schemas import CaseStudy, ReflectionSet
+from msp_learn.widgets._common import Saver, Tracker, app_root, box, button
 from msp_learn.widgets.reflection_form import ReflectionForm
 
-KIND = "case-study"
+KIND = ACTIVITIES["case-study"].kind
 STAGES = ("note", "play", "feedback", "ending", "paused", "skipped")
-
-
-def _labels(vocab: str, ids) -> str:
-    v = vocabulary(vocab)
-    return ", ".join(v.label(i) for i in ids)
 
 
 class CaseStudyView:
@@ -34,11 +34,12 @@ class CaseStudyView:
     def __init__(self, case: CaseStudy, *, reflection: ReflectionSet | None = None,
                  tracker: Tracker | None = None) -> None:
         self.case, self.reflection = case, reflection
-        self.tracker = tracker or MemoryTracker()
-        self.header = box(f"<h1>{esc(case.title)}</h1>")
+        self.saver = Saver(tracker, KIND, case.id)
+        self.tracker = self.saver.tracker
+        self.header = box(el("h1", case.title))
         self.body = W.VBox()
-        self.widget = app_root(self.header, self.body, name="case-study")
-        state = self.tracker.load(KIND, case.id) or {}
+        self.widget = app_root(self.saver.alert, self.header, self.body, name="case-study")
+        state = self.saver.load()
         try:
             self.session = ScenarioSession.replay(case, state.get("choices", []))
         except InvalidChoice:  # the case study changed since: start again, keep the log
@@ -47,75 +48,75 @@ class CaseStudyView:
         self.resume_stage = state.get("resume_stage", "play")
         self.draft = state.get("draft", {})
         self.reflection_id = state.get("reflection_id")
+        attempt = state.get("attempt")
+        self.attempt = attempt if isinstance(attempt, int) and attempt > 0 else 1
         if self.stage == "ending" and not self.session.finished:
             self.stage = "play"
         self.render()
 
     # state
 
-    def _save(self) -> None:
+    def _state(self) -> dict:
         ending = self.session.ending
-        self.tracker.save(KIND, self.case.id, {
-            "choices": self.session.choice_ids, "stage": self.stage,
-            "resume_stage": self.resume_stage, "draft": self.draft,
-            "reflection_id": self.reflection_id, "title": self.case.title,
-            "ending": ending.id if ending else None, "completed": ending is not None})
+        return {"choices": self.session.choice_ids, "stage": self.stage,
+                "resume_stage": self.resume_stage, "draft": self.draft,
+                "reflection_id": self.reflection_id, "title": self.case.title,
+                "attempt": self.attempt,
+                "ending": ending.id if ending else None, "completed": ending is not None}
 
-    def _go(self, stage: str) -> None:
+    def _go(self, stage: str, event) -> None:
         self.stage = stage
-        self._save()
+        self.saver.commit(event, self._state())
         self.render()
 
     # actions (also used by tests and notebooks)
 
     def start(self) -> None:
-        self.tracker.record(KIND, self.case.id, "start", {})
-        self._go("play")
+        self._go("play", Started(attempt=self.attempt))
 
     def skip(self) -> None:
-        self.tracker.record(KIND, self.case.id, "skip", {})
-        self._go("skipped")
+        self._go("skipped", Skipped(attempt=self.attempt))
 
     def pause(self) -> None:
         self.resume_stage = self.stage if self.stage in ("play", "feedback") else "play"
-        self.tracker.record(KIND, self.case.id, "pause", {})
-        self._go("paused")
+        self._go("paused", Paused(attempt=self.attempt))
 
     def resume(self) -> None:
-        self._go(self.resume_stage)
+        self._go(self.resume_stage, Resumed(attempt=self.attempt))
 
     def choose(self, choice_id: str) -> Step:
         node_id = self.session.position
         step = self.session.choose(choice_id)
-        self.tracker.record(KIND, self.case.id, "choice", {
-            "node": node_id, "choice": choice_id, "honours": list(step.choice.honours),
-            "breaks": list(step.choice.breaks)})
-        self._go("feedback")
+        self._go("feedback", ChoiceMade(node=node_id, choice=choice_id,
+                                        honours=tuple(step.choice.honours),
+                                        breaks=tuple(step.choice.breaks), attempt=self.attempt))
         return step
 
     def carry_on(self) -> None:
         if self.session.finished:
-            self.tracker.record(KIND, self.case.id, "ending", {
-                "ending": self.session.ending.id, "choices": self.session.choice_ids})
-            self._go("ending")
+            self._go("ending", EndingReached(ending=self.session.ending.id,
+                                             choices=tuple(self.session.choice_ids),
+                                             attempt=self.attempt))
         else:
-            self._go("play")
+            self._go("play", Continued(attempt=self.attempt))
 
     def back(self) -> None:
         step = self.session.back()
-        if step is not None:
-            self.tracker.record(KIND, self.case.id, "back", {"choice": step.choice_id})
-        self._go("play")
+        self._go("play", WentBack(choice=step.choice_id if step else None,
+                                  attempt=self.attempt))
 
     def play_again(self) -> None:
+        if getattr(self, "form", None) is not None:
+            self.form.drafts.cancel()
         self.session.restart()
-        self.tracker.record(KIND, self.case.id, "restart", {})
+        self.attempt += 1
         self.reflection_id, self.draft = None, {}
-        self._go("play")
+        self._go("play", Restarted(attempt=self.attempt))
 
     def _keep_draft(self, answers: dict) -> None:
         self.draft = answers
-        self._save()
+        self.saver.commit(DraftKept(prompt_set=self.reflection.id, answers=answers,
+                                    attempt=self.attempt), self._state())
 
     def _save_reflection(self, answers: dict) -> str:
         ending = self.session.ending
@@ -124,9 +125,10 @@ class CaseStudyView:
             "ending": ending.title if ending else None,
             "summary": ending.measure_text() if ending else None}
         self.reflection_id = self.tracker.save_reflection(
-            KIND, self.case.id, self.reflection.id, answers, context, self.reflection_id)
+            self.reflection.id, answers, context, self.reflection_id)
         self.draft = answers
-        self._save()
+        self.saver.commit(DraftKept(prompt_set=self.reflection.id, answers=answers,
+                                    attempt=self.attempt), self._state())
         return "Reflection saved. You can change it and save again at any time."
 
     # drawing
@@ -149,20 +151,11 @@ class CaseStudyView:
         return bar
 
     def _draw_note(self) -> None:
-        c, p = self.case, self.case.person
         start = button("Start the case study", "msp-start", style="primary")
         start.on_click(lambda _: self.start())
         skip = button("Skip this case study", "msp-skip")
         skip.on_click(lambda _: self.skip())
-        self.body.children = [box(
-            f"<p>{esc(c.summary)}</p>"
-            f"<div class='msp-note' role='note'><h2>Content note</h2>{paras(c.content_note)}"
-            "<p>You can pause or leave at any point; your place is kept.</p></div>"
-            f"<h2>Meet {esc(p.name)}</h2><p>{esc(p.name)}, {p.age}. {esc(p.about)}</p>"
-            + (f"<p><strong>Strengths:</strong> {esc(', '.join(p.strengths))}</p>"
-               if p.strengths else "")
-            + f"<p><strong>Your role:</strong> {esc(c.practitioner_role)}. {esc(c.setting)}</p>"
-            f"<p>About {c.minutes} minutes.</p>", "msp-intro"), W.HBox([start, skip])]
+        self.body.children = [box(render.intro(self.case), "msp-intro"), W.HBox([start, skip])]
 
     def _draw_play(self) -> None:
         node = self.session.node
@@ -174,59 +167,25 @@ class CaseStudyView:
             b.on_click(lambda _, cid=choice.id: self.choose(cid))
             choices.append(b)
         step_no = len(self.session.history) + 1
-        title = f"<h2>{esc(node.title)}</h2>" if node.title else f"<h2>Step {step_no}</h2>"
-        self.body.children = [box(title + paras(node.text), "msp-narrative"),
+        self.body.children = [box(render.narrative(node, step_no), "msp-narrative"),
                               box("<h3>What do you do?</h3>"), W.VBox(choices),
                               self._toolbar()]
 
     def _draw_feedback(self) -> None:
-        step = self.session.history[-1]
-        c = step.choice
-        lines = ["<div class='msp-feedback' role='status' aria-live='polite'>",
-                 f"<h2>Your choice</h2><p><strong>{esc(c.label)}</strong></p>",
-                 f"<h3>Feedback</h3>{paras(c.feedback)}"]
-        if c.honours:
-            lines.append(f"<p><strong>Principles honoured:</strong> "
-                         f"{esc(_labels('principles', c.honours))}</p>")
-        if c.breaks:
-            lines.append(f"<p><strong>Principles at risk:</strong> "
-                         f"{esc(_labels('principles', c.breaks))}</p>")
-        if c.mca:
-            lines.append(f"<p><strong>Mental Capacity Act:</strong> "
-                         f"{esc(_labels('mca_principles', c.mca))}</p>")
-        lines.append("</div>")
+        choice = self.session.history[-1].choice
         go = button("See how it ends" if self.session.finished else "Continue", "msp-continue",
                     style="primary")
         go.on_click(lambda _: self.carry_on())
         again = button("Go back and choose again", "msp-back")
         again.on_click(lambda _: self.back())
-        self.body.children = [box("".join(lines), "msp-choice-feedback"), W.HBox([go, again])]
+        self.body.children = [box(render.choice_feedback(choice), "msp-choice-feedback"),
+                              W.HBox([go, again])]
 
     def _draw_ending(self) -> None:
-        e, summary = self.session.ending, self.session.summary()
-        name, first = esc(self.case.person.name), esc(self.case.person.name.split()[0])
-        unasked = {
-            "not-asked": f"On this path nobody asked {first} what they wanted, so these outcomes "
-                         "were never recorded and cannot be rated.",
-            "dont-know": f"No one knows whether {first} was asked what they wanted, so these "
-                         "outcomes cannot be rated."}.get(e.outcomes_asked)
-        unasked = f"<p class='msp-unasked'>{unasked}</p>" if unasked else ""
-        measure = " ".join(f"<strong>{esc(step)}:</strong> {esc(answer)}."
-                           for step, answer in e.measure())
-        principles = ""
-        if summary.honoured:
-            principles += (f"<p><strong>Principles you honoured:</strong> "
-                           f"{esc(_labels('principles', summary.honoured))}</p>")
-        if summary.broken:
-            principles += (f"<p><strong>Principles put at risk:</strong> "
-                           f"{esc(_labels('principles', summary.broken))}</p>")
-        html = (f"<h2>Ending: {esc(e.title)}</h2>{paras(e.text)}"
-                f"<h3>What {name} wants</h3>{bullets(self.case.desired_outcomes)}{unasked}"
-                f"<p class='msp-outcome'>{measure}</p>"
-                f"<h3>Learning</h3>{paras(e.learning)}{principles}")
         again = button("Play again from the start", "msp-restart")
         again.on_click(lambda _: self.play_again())
-        children = [box(html, "msp-ending")]
+        children = [box(render.ending(self.case, self.session.ending, self.session.summary()),
+                        "msp-ending")]
         if self.reflection is not None:
             self.form = ReflectionForm(self.reflection, answers=self.draft,
                                        on_draft=self._keep_draft, on_save=self._save_reflection)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import base64
-
 import ipywidgets as W
 
+from msp_learn.activities import ACTIVITIES
+from msp_learn.events import DraftKept, Edited
+from msp_learn.html import reflection as render
+from msp_learn.html import status
 from msp_learn.schemas import ReflectionSet
-from msp_learn.widgets._common import MemoryTracker, StoreTracker, Tracker, app_root, box, button
+from msp_learn.widgets._common import Saver, Tracker, app_root, box, button
 from msp_learn.widgets.reflection_form import ReflectionForm
 
-KIND = "journal"
+JOURNAL = ACTIVITIES["journal"]
+KIND = JOURNAL.kind
 GENERAL = "general"
 
 
@@ -22,10 +25,11 @@ class JournalView:
         if not prompt_sets:
             raise ValueError("the journal needs at least one reflection prompt set")
         self.sets = {p.id: p for p in prompt_sets}
-        self.tracker = tracker or MemoryTracker()
+        self.saver = Saver(tracker, KIND, JOURNAL.default_id)
+        self.tracker = self.saver.tracker
         self.catalogue = catalogue
         options = [("A general reflection", GENERAL)] + list(activities or [])
-        state = self.tracker.load(KIND, "journal") or {}
+        state = self.saver.load()
         field = dict(style={"description_width": "initial"}, layout=W.Layout(width="auto"))
         self.model = W.Dropdown(options=[(p.title, p.id) for p in prompt_sets],
                                 value=state.get("model") if state.get("model") in self.sets
@@ -39,15 +43,18 @@ class JournalView:
         self.download = box("", "msp-download")
         self.download_button = button("Prepare my CPD record (HTML)", "msp-cpd")
         self.download_button.on_click(lambda _: self.prepare_download())
-        self.model.observe(lambda _: self._switch(), names="value")
-        self.activity.observe(lambda _: self._switch(), names="value")
+        self.model.observe(lambda c: self._switch(Edited(field_name="model", value=c["new"])),
+                           names="value")
+        self.activity.observe(
+            lambda c: self._switch(Edited(field_name="activity", value=c["new"])), names="value")
         header = box("<h1>Reflection journal</h1><p>Choose a model of reflection and what you "
                      "are reflecting on. Your words are kept as you write them.</p>")
         cpd = box("<h2>Your CPD record</h2><p>A record of your activities and reflections, set "
                   "out the way social workers record CPD, with space for peer reflection.</p>")
-        self.widget = app_root(header, self.model, self.activity, self.form_area, cpd,
-                               self.download_button, self.download, name="journal")
-        self._switch(record=False)
+        self.widget = app_root(self.saver.alert, header, self.model, self.activity,
+                               self.form_area, cpd, self.download_button, self.download,
+                               name="journal")
+        self._switch()
 
     @property
     def key(self) -> str:
@@ -57,52 +64,49 @@ class JournalView:
         return {"model": self.model.value, "activity": self.activity.value,
                 "drafts": self.drafts, "saved_ids": self.saved_ids}
 
-    def _switch(self, record: bool = True) -> None:
+    def _switch(self, event: Edited | None = None) -> None:
+        old = getattr(self, "form", None)
+        if old is not None and old.drafts.pending:  # a draft typed just before switching
+            old.drafts.cancel()
+            self.drafts[self._shown] = old.answers
         prompt_set = self.sets[self.model.value]
+        self._shown = self.key
         self.form = ReflectionForm(prompt_set, answers=self.drafts.get(self.key, {}),
                                    on_draft=self._keep_draft, on_save=self._save_reflection)
         self.form_area.children = [self.form.widget]
-        if record:
-            self.tracker.save(KIND, "journal", self._state())
+        if event is not None:
+            self.saver.commit(event, self._state())
 
     def _keep_draft(self, answers: dict) -> None:
         self.drafts[self.key] = answers
-        self.tracker.save(KIND, "journal", self._state())
+        self.saver.commit(DraftKept(prompt_set=self.model.value, answers=answers),
+                          self._state())
 
     def _save_reflection(self, answers: dict) -> str:
         kind, _, ident = self.activity.value.partition(":")
         if self.activity.value == GENERAL:
             kind, ident = KIND, GENERAL
         label = dict((v, k) for k, v in self.activity.options)[self.activity.value]
-        reflection_id = self.tracker.save_reflection(
-            kind, ident, self.model.value, answers, {"title": label}, self.saved_ids.get(self.key))
+        reflection_id = self.tracker.for_activity(kind, ident).save_reflection(
+            self.model.value, answers, {"title": label}, self.saved_ids.get(self.key))
         self.saved_ids[self.key] = reflection_id
         self.drafts[self.key] = answers
-        self.tracker.save(KIND, "journal", self._state())
+        self.saver.commit(DraftKept(prompt_set=self.model.value, answers=answers),
+                          self._state())
         return "Reflection saved to your journal."
 
     def prepare_download(self) -> str:
         """Build the CPD record and offer it as a download link (a data: URL, no network)."""
-        if not isinstance(self.tracker, StoreTracker):
-            self.download.value = ("<p role='status'>The CPD record needs a saved learner "
-                                   "(open the journal from the gallery with your name).</p>")
+        if not self.tracker.keeps_work:
+            self.download.value = status("The CPD record needs a saved learner (open the "
+                                         "journal from the gallery with your name).")
             return ""
-        from msp_learn.cpd import cpd_record
-        from msp_learn.store import NotFoundError
-
-        try:
-            html = cpd_record(self.tracker.store, self.tracker.learner.name, fmt="html",
-                              catalogue=self.catalogue)
-        except NotFoundError:
-            self.download.value = ("<p role='status'>Nothing to put in a CPD record yet: finish "
-                                   "an activity or save a reflection first.</p>")
+        page = self.tracker.cpd_record(self.catalogue)
+        if page is None:
+            self.download.value = render.nothing_yet()
             return ""
-        data = base64.b64encode(html.encode("utf-8")).decode("ascii")
-        self.download.value = (
-            "<p role='status'>Your CPD record is ready. "
-            f"<a download='cpd-record.html' href='data:text/html;charset=utf-8;base64,{data}'>"
-            "Download my CPD record (HTML)</a></p>")
-        return html
+        self.download.value = render.download_link(page)
+        return page
 
 
 def activity_options(store_progress) -> list[tuple[str, str]]:

@@ -1,4 +1,9 @@
-"""Myth-vs-reality quiz: one statement at a time, immediate feedback, a score, retry of misses."""
+"""Myth-vs-reality quiz: one statement at a time, immediate feedback, a score, retry of misses.
+
+Each answer is an event carrying its attempt number; each finished round is kept as an
+:class:`~msp_learn.engine.Attempt`, so the first attempt and the best score survive "Try the
+ones I missed" and "Start again".
+"""
 
 from __future__ import annotations
 
@@ -6,21 +11,26 @@ from collections.abc import Sequence
 
 import ipywidgets as W
 
-from msp_learn.engine import QuizMark, QuizSession
+from msp_learn.activities import ACTIVITIES
+from msp_learn.engine import Attempt, QuizMark, QuizSession, first_and_best
+from msp_learn.events import QuizAnswered, Restarted, RetriedMissed
+from msp_learn.html import quiz as render
 from msp_learn.schemas import MythItem
-from msp_learn.widgets._common import MemoryTracker, Tracker, app_root, box, bullets, button, esc
+from msp_learn.widgets._common import Saver, Tracker, app_root, box, button
 
-KIND = "quiz"
+KIND = ACTIVITIES["quiz"].kind
 
 
 class QuizView:
     """Draws a :class:`QuizSession` and passes the learner's clicks to it."""
 
-    def __init__(self, items: Sequence[MythItem], *, quiz_id: str = "myths",
+    def __init__(self, items: Sequence[MythItem], *, quiz_id: str | None = None,
                  title: str = "Myth or reality?", tracker: Tracker | None = None) -> None:
         self.all_items = list(items)
-        self.quiz_id, self.title = quiz_id, title
-        self.tracker = tracker or MemoryTracker()
+        self.quiz_id = quiz_id or ACTIVITIES["quiz"].default_id
+        self.title = title
+        self.saver = Saver(tracker, KIND, self.quiz_id)
+        self.tracker = self.saver.tracker
         self.header = box()
         self.statement = box("", "msp-statement")
         self.myth_button = button("It's a myth", "msp-answer-myth")
@@ -36,29 +46,39 @@ class QuizView:
         self.restart_button.on_click(lambda _: self.restart())
         self.answers_row = W.HBox([self.myth_button, self.true_button])
         self.body = W.VBox()
-        self.widget = app_root(self.header, self.body, name="quiz")
+        self.widget = app_root(self.saver.alert, self.header, self.body, name="quiz")
         self._showing_feedback = False
         self._restore()
 
     # state
 
     def _restore(self) -> None:
-        state = self.tracker.load(KIND, self.quiz_id) or {}
+        state = self.saver.load()
         by_id = {i.id: i for i in self.all_items}
         round_ids = [i for i in state.get("round", []) if i in by_id] or list(by_id)
         self.session = QuizSession([by_id[i] for i in round_ids])
         for item_id, said_myth in state.get("answers", {}).items():
             if item_id in by_id and item_id in round_ids:
                 self.session.answer(item_id, bool(said_myth))
+        saved = state.get("attempts") if isinstance(state.get("attempts"), list) else []
+        self.attempts = [a for a in map(Attempt.from_dict, saved) if a is not None]
+        self.attempt = state.get("attempt") if isinstance(state.get("attempt"), int) else (
+            len(self.attempts) + (0 if self.session.finished and self.attempts else 1))
+        self.retrying = bool(state.get("retrying"))
         self.render()
 
-    def _save(self) -> None:
+    def _state(self) -> dict:
         score = self.session.score()
-        self.tracker.save(KIND, self.quiz_id, {
-            "round": [i.id for i in self.session.items],
-            "answers": {k: m.said_myth for k, m in self.session.marks.items()},
-            "score": {"correct": score.correct, "total": score.total},
-            "completed": self.session.finished, "title": self.title})
+        best = first_and_best(self.attempts)
+        return {"round": [i.id for i in self.session.items],
+                "answers": {k: m.said_myth for k, m in self.session.marks.items()},
+                "score": {"correct": score.correct, "total": score.total},
+                "attempt": self.attempt, "retrying": self.retrying,
+                "attempts": [a.to_dict() for a in self.attempts],
+                "first": _score(best[0]) if best else None,
+                "best": _score(best[1]) if best else None,
+                "completed": bool(self.attempts) or self.session.finished,
+                "title": self.title}
 
     # actions
 
@@ -67,9 +87,13 @@ class QuizView:
         if item is None or self._showing_feedback:
             raise RuntimeError("no statement is waiting for an answer")
         result = self.session.answer(item.id, said_myth)
-        self.tracker.record(KIND, self.quiz_id, "answer", {
-            "item": item.id, "said_myth": said_myth, "correct": result.correct})
-        self._save()
+        if self.session.finished:
+            before = self.attempts[-1] if self.retrying and self.attempts else None
+            self.attempts.append(Attempt.finish(self.attempt, self.session,
+                                                of=len(self.all_items), before=before))
+        self.saver.commit(QuizAnswered(item_id=item.id, said_myth=said_myth,
+                                       is_correct=result.correct, attempt=self.attempt),
+                          self._state())
         self._showing_feedback = True
         self.render(result)
         return result
@@ -83,14 +107,15 @@ class QuizView:
         if not missed:
             return
         self.session = self.session.retry_missed()
-        self.tracker.record(KIND, self.quiz_id, "retry", {"items": [i.id for i in missed]})
-        self._save()
+        self.attempt, self.retrying = self.attempt + 1, True
+        self.saver.commit(RetriedMissed(items=tuple(i.id for i in missed),
+                                        attempt=self.attempt), self._state())
         self.render()
 
     def restart(self) -> None:
         self.session = QuizSession(self.all_items)
-        self.tracker.record(KIND, self.quiz_id, "restart", {})
-        self._save()
+        self.attempt, self.retrying = self.attempt + 1, False
+        self.saver.commit(Restarted(attempt=self.attempt), self._state())
         self._showing_feedback = False
         self.render()
 
@@ -99,11 +124,11 @@ class QuizView:
     def render(self, result: QuizMark | None = None) -> None:
         s = self.session
         done = len(s.marks)
-        self.header.value = (f"<h1>{esc(self.title)}</h1><p class='msp-progress'>Statement "
-                             f"{min(done + (0 if result else 1), len(s.items))} of {len(s.items)}"
-                             f" &middot; {s.score().correct} correct so far</p>")
+        self.header.value = render.header(self.title, min(done + (0 if result else 1),
+                                                          len(s.items)),
+                                          len(s.items), s.score().correct)
         if result is not None:
-            self.feedback.value = feedback_html(result)
+            self.feedback.value = render.feedback(result)
             last = s.finished
             self.next_button.description = "See my score" if last else "Next statement"
             self.next_button.tooltip = self.next_button.description
@@ -117,32 +142,22 @@ class QuizView:
                 [self.retry_button, self.restart_button])]
             self.retry_button.disabled = not s.missed()
             return
-        self.statement.value = (f"<h2>Is this a myth, or is it true?</h2>"
-                                f"<blockquote><p>{esc(item.statement)}</p></blockquote>")
+        self.statement.value = render.statement(item.statement)
         self.myth_button.disabled = self.true_button.disabled = False
         self.body.children = [self.statement, self.answers_row]
 
     def summary(self) -> W.HTML:
-        score = self.session.score()
-        missed = self.session.missed()
-        text = (f"<h2>Your score</h2><p class='msp-score' role='status'>You got "
-                f"{esc(score)}.</p>")
-        if missed:
-            text += "<h3>Statements to look at again</h3>" + bullets(i.statement for i in missed)
-        else:
-            text += "<p>You answered every statement correctly.</p>"
+        found = first_and_best(self.attempts)
+        text = render.summary(self.session.score(), (i.statement for i in self.session.missed()),
+                              first=found[0] if found else None,
+                              best=found[1] if found else None)
         return box(text, "msp-quiz-summary")
 
 
+def _score(score) -> dict:
+    return {"correct": score.correct, "total": score.total}
+
+
 def feedback_html(result: QuizMark) -> str:
-    """Feedback that says right or wrong in words (never colour alone), then the reality."""
-    tone = "msp-correct" if result.correct else "msp-incorrect"
-    parts = [f"<div class='msp-feedback {tone}' role='status' aria-live='polite'>",
-             f"<p class='msp-headline'><strong>{esc(result.headline)}</strong></p>",
-             f"<p><strong>{'The reality' if result.verdict == 'Myth' else 'Why'}:</strong> "
-             f"{esc(result.reality)}</p>",
-             f"<p><strong>Why it matters:</strong> {esc(result.why_it_matters)}</p>"]
-    if result.instead:
-        parts.append(f"<p><strong>What to do:</strong> {esc(result.instead)}</p>")
-    parts.append(f"<p><strong>Basis:</strong> {esc('; '.join(result.basis))}</p></div>")
-    return "".join(parts)
+    """Feedback on one answer (kept for code that imported it from here)."""
+    return render.feedback(result)

@@ -1,36 +1,90 @@
-"""A form for one reflection prompt set: drafts kept as they are typed, then saved."""
+"""A form for one reflection prompt set: drafts kept while typing, then saved."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
+from typing import Any
 
 import ipywidgets as W
 
+from msp_learn.html import reflection as render
+from msp_learn.html import status
 from msp_learn.schemas import ReflectionSet
-from msp_learn.vocab import vocabulary
-from msp_learn.widgets._common import box, button, esc
+from msp_learn.widgets._common import box, button
+
+#: Seconds after the last keystroke before a draft is kept.
+DRAFT_DELAY = 1.0
+
+Schedule = Callable[[float, Callable[[], None]], Any]
+
+
+def call_later(delay: float, action: Callable[[], None]) -> Any:
+    """Run ``action`` after ``delay`` seconds on the kernel's event loop (the loop that runs
+    widget callbacks, so the action may touch widgets); returns a handle with ``cancel()``.
+    Outside a running loop (plain Python, tests) there is no pause to time: returns None
+    after running ``action`` at once."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        action()
+        return None
+    return loop.call_later(delay, action)
+
+
+class Debounce:
+    """Runs ``action`` once, ``delay`` seconds after the last :meth:`poke`."""
+
+    def __init__(self, action: Callable[[], None], delay: float = DRAFT_DELAY,
+                 schedule: Schedule = call_later) -> None:
+        self.action, self.delay, self.schedule = action, delay, schedule
+        self._pending: Any = None
+
+    @property
+    def pending(self) -> bool:
+        return self._pending is not None
+
+    def poke(self) -> None:
+        self.cancel()
+        self._pending = self.schedule(self.delay, self._fire)
+
+    def _fire(self) -> None:
+        self._pending = None
+        self.action()
+
+    def cancel(self) -> None:
+        if self._pending is not None:
+            self._pending.cancel()
+            self._pending = None
+
+    def flush(self) -> None:
+        """Run a pending action now."""
+        if self._pending is not None:
+            self.cancel()
+            self.action()
 
 
 class ReflectionForm:
     """Text boxes for each prompt of ``prompt_set``.
 
-    ``on_draft(answers)`` is called whenever an answer changes (when the box loses focus), so a
-    draft is never lost; ``on_save(answers)`` when the learner presses Save and returns a status.
+    ``on_draft(answers)`` is called about ``delay`` seconds after the learner stops typing
+    (the boxes send every change to the kernel), so a draft is kept without leaving the box;
+    ``on_save(answers)`` when the learner presses Save, and returns a status.
     """
 
     def __init__(self, prompt_set: ReflectionSet, *, answers: dict[str, str] | None = None,
                  on_draft: Callable[[dict], None] | None = None,
-                 on_save: Callable[[dict], str] | None = None) -> None:
+                 on_save: Callable[[dict], str] | None = None, delay: float = DRAFT_DELAY,
+                 schedule: Schedule = call_later) -> None:
         self.prompt_set = prompt_set
         self.on_draft, self.on_save = on_draft, on_save
+        self.drafts = Debounce(self._keep, delay, schedule)
         answers = answers or {}
-        model = vocabulary("reflection_models").label(prompt_set.model)
-        self.header = box(f"<h2>Reflect: {esc(prompt_set.title)}</h2>"
-                          f"<p>{esc(prompt_set.description)} <em>({esc(model)})</em></p>")
+        self.header = box(render.form_header(prompt_set))
         self.boxes: dict[str, W.Textarea] = {}
         for prompt in prompt_set.prompts:
             area = W.Textarea(value=answers.get(prompt.id, ""), description=prompt.text,
-                              placeholder=prompt.hint or "", continuous_update=False,
+                              placeholder=prompt.hint or "", continuous_update=True,
                               style={"description_width": "initial"},
                               layout=W.Layout(width="100%"))
             area.add_class("msp-prompt")
@@ -48,13 +102,17 @@ class ReflectionForm:
 
     def _changed(self, _change) -> None:
         if self.on_draft:
-            self.on_draft(self.answers)
-            self.status.value = "<p role='status'>Draft kept.</p>"
+            self.drafts.poke()
+
+    def _keep(self) -> None:
+        self.on_draft(self.answers)
+        self.status.value = status("Draft kept.")
 
     def save(self) -> None:
         if not any(text.strip() for text in self.answers.values()):
-            self.status.value = ("<p role='status'>Write something in at least one box "
-                                 "before saving.</p>")
+            self.drafts.flush()
+            self.status.value = status("Write something in at least one box before saving.")
             return
+        self.drafts.cancel()
         message = self.on_save(self.answers) if self.on_save else "Saved."
-        self.status.value = f"<p role='status'>{esc(message)}</p>"
+        self.status.value = status(message)

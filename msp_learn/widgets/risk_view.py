@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import ipywidgets as W
 
-from msp_learn.engine import LearnerAnswer, assess, compare, matrix
+from msp_learn.activities import ACTIVITIES
+from msp_learn.engine import LearnerAnswer, assess, compare
 from msp_learn.engine.risk import IMPACT, LEVELS, LIKELIHOOD, Assessment, Comparison
+from msp_learn.events import Edited, RiskAssessed, RiskCompared
+from msp_learn.html import el
+from msp_learn.html import risk as render
+from msp_learn.html.risk import LEVEL_LABELS
 from msp_learn.schemas import RiskFactors, RiskScenario
 from msp_learn.vocab import vocabulary
-from msp_learn.widgets._common import (
-    MemoryTracker,
-    Tracker,
-    app_root,
-    box,
-    bullets,
-    button,
-    esc,
-    paras,
-)
+from msp_learn.widgets._common import Saver, Tracker, app_root, box, button
 
-KIND = "risk-scenario"
-LEVEL_LABELS = {"low": "Low", "medium": "Medium", "high": "High", "very-high": "Very high"}
+KIND = ACTIVITIES["risk-scenario"].kind
 CAPACITY = [("Has capacity for this decision", "has-capacity"),
             ("Lacks capacity for this decision", "lacks-capacity"),
             ("Not clear yet", "unclear")]
@@ -36,27 +33,39 @@ FLAGS = [("coercion", "Coercion or undue influence by someone else"),
 
 
 def matrix_html(likelihood: int, impact: int) -> str:
-    """The 5x5 matrix as an accessible table; the learner's cell is marked in words too."""
-    rows = []
-    for r, row in enumerate(matrix()):
-        lk = 5 - r
-        cells = []
-        for c, level in enumerate(row):
-            here = lk == likelihood and c + 1 == impact
-            text = LEVEL_LABELS[level] + (" (your rating)" if here else "")
-            cls = f"msp-level-{level}" + (" msp-here" if here else "")
-            cells.append(f"<td class='{cls}'>{esc(text)}</td>")
-        rows.append(f"<tr><th scope='row'>{lk} {esc(LIKELIHOOD[lk - 1])}</th>{''.join(cells)}</tr>")
-    head = "".join(f"<th scope='col'>{i + 1} {esc(name)}</th>" for i, name in enumerate(IMPACT))
-    return ("<table class='msp-matrix'><caption>Risk matrix: likelihood (rows) by impact "
-            f"(columns)</caption><thead><tr><th scope='col'>Likelihood</th>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    """The 5x5 matrix (kept for code that imported it from here)."""
+    return render.matrix_table(likelihood, impact)
 
 
-def _reasoned(vocab: str, items) -> str:
-    v = vocabulary(vocab)
-    return "<ul>" + "".join(f"<li><strong>{esc(v.label(r.id))}.</strong> {esc(r.reason)}</li>"
-                            for r in items) + "</ul>"
+def comparison_html(c: Comparison, scenario: RiskScenario) -> str:
+    """The comparison with the model answer (kept for code that imported it from here)."""
+    return render.comparison(c, scenario)
+
+
+class _Restored:
+    """Saved answers checked against today's options: a value no longer offered is dropped
+    (and listed in ``dropped``) rather than set on a control, which would raise."""
+
+    def __init__(self, state: dict[str, Any]) -> None:
+        self.state = state
+        self.dropped: list[tuple[str, object]] = []
+
+    def choice(self, where: dict, name: str, label: str, options, default):
+        if name not in where:
+            return default
+        value = where[name]
+        if value in [v for _, v in options]:
+            return value
+        self.dropped.append((label, value))
+        return default
+
+    def chosen(self, name: str, label: str, known) -> set[str]:
+        saved = self.state.get(name, [])
+        saved = saved if isinstance(saved, list) else [saved]
+        for value in saved:
+            if value not in known:
+                self.dropped.append((label, value))
+        return {v for v in saved if v in known}
 
 
 class RiskView:
@@ -64,39 +73,56 @@ class RiskView:
 
     def __init__(self, scenario: RiskScenario, *, tracker: Tracker | None = None) -> None:
         self.scenario = scenario
-        self.tracker = tracker or MemoryTracker()
-        state = self.tracker.load(KIND, scenario.id) or {}
-        saved = state.get("factors", {})
+        self.saver = Saver(tracker, KIND, scenario.id)
+        self.tracker = self.saver.tracker
+        state = self.saver.load()
+        saved = state.get("factors", {}) if isinstance(state.get("factors"), dict) else {}
+        check = _Restored(state)
         field = dict(style={"description_width": "initial"}, layout=W.Layout(width="auto"))
-        self.likelihood = W.Dropdown(options=[(f"{i} {n}", i) for i, n in enumerate(LIKELIHOOD, 1)],
-                                     value=saved.get("likelihood", 3), description="Likelihood of harm",
-                                     **field)
-        self.impact = W.Dropdown(options=[(f"{i} {n}", i) for i, n in enumerate(IMPACT, 1)],
-                                 value=saved.get("impact", 3), description="Impact if it happens",
-                                 **field)
-        self.capacity = W.Dropdown(options=CAPACITY, value=saved.get("capacity", "unclear"),
-                                   description="Capacity for the decision", **field)
-        self.wishes = W.Dropdown(options=WISHES, value=saved.get("wishes", "unknown"),
-                                 description="What the person wants", **field)
-        self.dash = W.Dropdown(options=DASH, value=saved.get("domestic_abuse", "none"),
-                               description="DASH risk grade", **field)
+        likelihoods = [(f"{i} {n}", i) for i, n in enumerate(LIKELIHOOD, 1)]
+        impacts = [(f"{i} {n}", i) for i, n in enumerate(IMPACT, 1)]
+        levels = [(LEVEL_LABELS[x], x) for x in LEVELS]
+        self.likelihood = W.Dropdown(
+            options=likelihoods, description="Likelihood of harm",
+            value=check.choice(saved, "likelihood", "Likelihood of harm", likelihoods, 3),
+            **field)
+        self.impact = W.Dropdown(
+            options=impacts, description="Impact if it happens",
+            value=check.choice(saved, "impact", "Impact if it happens", impacts, 3), **field)
+        self.capacity = W.Dropdown(
+            options=CAPACITY, description="Capacity for the decision",
+            value=check.choice(saved, "capacity", "Capacity for the decision", CAPACITY,
+                               "unclear"), **field)
+        self.wishes = W.Dropdown(
+            options=WISHES, description="What the person wants",
+            value=check.choice(saved, "wishes", "What the person wants", WISHES, "unknown"),
+            **field)
+        self.dash = W.Dropdown(
+            options=DASH, description="DASH risk grade",
+            value=check.choice(saved, "domestic_abuse", "DASH risk grade", DASH, "none"),
+            **field)
         self.flags = {name: W.Checkbox(value=bool(saved.get(name, False)), description=label,
                                        indent=False, layout=W.Layout(width="auto"))
                       for name, label in FLAGS}
-        self.level = W.Dropdown(options=[(LEVEL_LABELS[x], x) for x in LEVELS],
-                                value=state.get("level", "medium"),
-                                description="Your overall level", **field)
-        self.responses = {t.id: W.Checkbox(value=t.id in state.get("responses", []),
-                                           description=t.label, indent=False,
-                                           layout=W.Layout(width="auto"))
-                          for t in vocabulary("risk_responses")}
-        self.routes = {t.id: W.Checkbox(value=t.id in state.get("escalate_to", []),
-                                        description=t.label, indent=False,
-                                        layout=W.Layout(width="auto"))
-                       for t in vocabulary("escalation_routes")}
-        for control in self._controls():
+        self.level = W.Dropdown(options=levels, description="Your overall level",
+                                value=check.choice(state, "level", "Your overall level",
+                                                   levels, "medium"), **field)
+        responses, routes = vocabulary("risk_responses"), vocabulary("escalation_routes")
+        chosen = check.chosen("responses", "Responses", set(responses.ids))
+        escalate = check.chosen("escalate_to", "Escalate to", set(routes.ids))
+        self.responses = {t.id: W.Checkbox(value=t.id in chosen, description=t.label,
+                                           indent=False, layout=W.Layout(width="auto"))
+                          for t in responses}
+        self.routes = {t.id: W.Checkbox(value=t.id in escalate, description=t.label,
+                                        indent=False, layout=W.Layout(width="auto"))
+                       for t in routes}
+        self.dropped = check.dropped
+        self.stage = state.get("stage") if state.get("stage") in ("rate", "assessed",
+                                                                  "compared") else "rate"
+        for name, control in self._named_controls():
             control.add_class("msp-field")
-            control.observe(lambda _: self._save(), names="value")
+            control.observe(lambda change, name=name: self._edited(name, change["new"]),
+                            names="value")
         self.assess_button = button("Show the risk level and responses", "msp-assess",
                                     style="primary")
         self.assess_button.on_click(lambda _: self.show_assessment())
@@ -105,29 +131,31 @@ class RiskView:
         self.compare_button.on_click(lambda _: self.show_comparison())
         self.result = box("", "msp-risk-result")
         self.comparison = box("", "msp-risk-comparison")
-        s = scenario
-        intro = box(f"<h1>{esc(s.title)}</h1><p>{esc(s.summary)}</p>"
-                    f"<div class='msp-note' role='note'><h2>Content note</h2>"
-                    f"{paras(s.content_note)}</div>"
-                    f"<h2>{esc(s.person.name)}, {s.person.age}</h2><p>{esc(s.person.about)}</p>"
-                    f"<h2>What you know</h2>{bullets(s.facts)}"
-                    "<h2>Rate the risk factors</h2>", "msp-risk-intro")
-        plan = box("<h2>Your proportionate response</h2><p>Choose the level and the responses "
-                   "you would make, then compare with the model answer.</p>")
+        self.note = box(render.dropped_note(self.dropped), "msp-risk-note")
+        intro = box(render.intro(scenario), "msp-risk-intro")
+        plan = box(el("h2", "Your proportionate response") + el(
+            "p", "Choose the level and the responses you would make, then compare with the "
+                 "model answer."))
         self.widget = app_root(
-            intro, self.likelihood, self.impact, self.capacity, self.wishes, self.dash,
-            *self.flags.values(), self.assess_button, self.result, plan, self.level,
-            box("<h3>Responses</h3>"), *self.responses.values(),
+            self.saver.alert, intro, self.note, self.likelihood, self.impact, self.capacity,
+            self.wishes, self.dash, *self.flags.values(), self.assess_button, self.result, plan,
+            self.level, box("<h3>Responses</h3>"), *self.responses.values(),
             box("<h3>Escalate to</h3>"), *self.routes.values(), self.compare_button,
             self.comparison, name="risk")
-        if state.get("stage") in ("assessed", "compared"):
+        if self.stage in ("assessed", "compared"):
             self.show_assessment(record=False)
-        if state.get("stage") == "compared":
+        if self.stage == "compared":
             self.show_comparison(record=False)
 
+    def _named_controls(self):
+        return [("likelihood", self.likelihood), ("impact", self.impact),
+                ("capacity", self.capacity), ("wishes", self.wishes),
+                ("domestic_abuse", self.dash), *self.flags.items(), ("level", self.level),
+                *((f"responses.{k}", b) for k, b in self.responses.items()),
+                *((f"escalate_to.{k}", b) for k, b in self.routes.items())]
+
     def _controls(self):
-        return [self.likelihood, self.impact, self.capacity, self.wishes, self.dash,
-                *self.flags.values(), self.level, *self.responses.values(), *self.routes.values()]
+        return [control for _, control in self._named_controls()]
 
     @property
     def factors(self) -> RiskFactors:
@@ -142,66 +170,33 @@ class RiskView:
                              tuple(k for k, b in self.responses.items() if b.value),
                              tuple(k for k, b in self.routes.items() if b.value))
 
-    def _save(self, stage: str | None = None) -> None:
-        old = self.tracker.load(KIND, self.scenario.id) or {}
-        stage = stage or old.get("stage", "rate")
+    def _state(self) -> dict:
         a = self.answer
-        self.tracker.save(KIND, self.scenario.id, {
-            "factors": a.factors.model_dump(exclude={"comment"}), "level": a.level,
-            "responses": list(a.responses), "escalate_to": list(a.escalate_to), "stage": stage,
-            "title": self.scenario.title, "completed": stage == "compared"})
+        return {"factors": a.factors.model_dump(exclude={"comment"}), "level": a.level,
+                "responses": list(a.responses), "escalate_to": list(a.escalate_to),
+                "stage": self.stage, "title": self.scenario.title,
+                "completed": self.stage == "compared"}
+
+    def _edited(self, name: str, value: Any) -> None:
+        self.saver.commit(Edited(field_name=name, value=value), self._state())
 
     def show_assessment(self, *, record: bool = True) -> Assessment:
         a = assess(self.factors)
         if record:
-            self.tracker.record(KIND, self.scenario.id, "assess", {
-                "factors": self.factors.model_dump(exclude={"comment"}), "level": a.level})
-            self._save("assessed")
-        self.result.value = (
-            f"<div role='status' aria-live='polite'><h2>Level: {LEVEL_LABELS[a.level]}</h2>"
-            f"<p>{esc(a.level_reason)}</p>{matrix_html(self.likelihood.value, self.impact.value)}"
-            f"<h3>Proportionate responses, and why</h3>{_reasoned('risk_responses', a.responses)}"
-            + (f"<h3>Escalate to</h3>{_reasoned('escalation_routes', a.escalate_to)}"
-               if a.escalate_to else "<p>No escalation is indicated by these ratings.</p>")
-            + "</div>")
+            if self.stage == "rate":
+                self.stage = "assessed"
+            self.saver.commit(RiskAssessed(factors=self.factors.model_dump(exclude={"comment"}),
+                                           level=a.level), self._state())
+        self.result.value = render.assessment(a, self.likelihood.value, self.impact.value)
         return a
 
     def show_comparison(self, *, record: bool = True) -> Comparison:
         c = compare(self.answer, self.scenario)
         if record:
-            self.tracker.record(KIND, self.scenario.id, "compare", {
-                "level": self.level.value, "responses": list(self.answer.responses),
-                "escalate_to": list(self.answer.escalate_to), "agreement": c.agreement})
-            self._save("compared")
-        self.comparison.value = comparison_html(c, self.scenario)
+            self.stage = "compared"
+            self.saver.commit(RiskCompared(
+                level=self.level.value, responses=self.answer.responses,
+                escalate_to=self.answer.escalate_to, agreement=c.agreement,
+                model_level=self.scenario.model_answer.level), self._state())
+        self.comparison.value = render.comparison(c, self.scenario)
         return c
-
-
-def comparison_html(c: Comparison, scenario: RiskScenario) -> str:
-    model = scenario.model_answer
-    rv, ev = vocabulary("risk_responses"), vocabulary("escalation_routes")
-    if c.level_agrees:
-        level = f"You rated the level {LEVEL_LABELS[model.level]}, the same as the model answer."
-    else:
-        way = "higher" if c.level_difference > 0 else "lower"
-        level = (f"You rated the level {abs(c.level_difference)} step(s) {way} than the model "
-                 f"answer, which says {LEVEL_LABELS[model.level]}.")
-
-    def group(title, ids, vocab):
-        return f"<h4>{esc(title)}</h4>{bullets(vocab.label(i) for i in ids)}" if ids else ""
-
-    factor_lines = [f"{name.replace('_', ' ')}: you said {mine!s}, the model says {theirs!s}"
-                    for name, mine, theirs in c.factors_differing]
-    return ("<div role='status' aria-live='polite'><h2>Compared with the model answer</h2>"
-            f"<p><strong>Agreement:</strong> {c.agreement:.0%}.</p><p>{esc(level)}</p>"
-            "<h3>Responses</h3>"
-            + group("In both answers", c.responses_matched, rv)
-            + group("In the model answer, not yours", c.responses_missed, rv)
-            + group("In yours, not the model answer", c.responses_extra, rv)
-            + "<h3>Escalation</h3>"
-            + group("In both answers", c.escalation_matched, ev)
-            + group("In the model answer, not yours", c.escalation_missed, ev)
-            + group("In yours, not the model answer", c.escalation_extra, ev)
-            + (f"<h3>Factors you rated differently</h3>{bullets(factor_lines)}"
-               if factor_lines else "")
-            + f"<h3>Why the model answer</h3>{paras(model.explanation)}</div>")
