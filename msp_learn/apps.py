@@ -14,16 +14,11 @@ from urllib.parse import parse_qs, urlencode
 import ipywidgets as W
 from IPython.display import display
 
+from msp_learn.activities import ACTIVITIES
 from msp_learn.content import Catalogue, load_catalogue
+from msp_learn.tracking import MemoryTracker, StoreTracker, Tracker
 from msp_learn.vocab import vocabulary
-from msp_learn.widgets import (
-    CaseStudyView,
-    JournalView,
-    MemoryTracker,
-    QuizView,
-    RiskView,
-    StoreTracker,
-)
+from msp_learn.widgets import CaseStudyView, JournalView, QuizView, RiskView
 from msp_learn.widgets._common import app_root, box, button, esc
 from msp_learn.widgets.journal_view import activity_options
 
@@ -61,8 +56,18 @@ def link(view: str, **query: str | None) -> str:
     return esc(APP + ("?" + urlencode(query) if query else ""))
 
 
-def tracker_for(learner: str | None):
-    return StoreTracker(store(), learner) if learner else MemoryTracker()
+def tracker_for(learner: str | None, kind: str | None = None,
+                ident: str | None = None) -> Tracker:
+    """The learner's tracker (in memory without a learner), bound to ``kind`` and ``ident``
+    when given; a view binds it to its own activity."""
+    tracker = StoreTracker(store(), learner) if learner else MemoryTracker()
+    return tracker.for_activity(kind, ident) if kind and ident else tracker
+
+
+def quiz_id(tag: str | None) -> str:
+    """The quiz's activity id: one per tag, so each tagged quiz keeps its own score."""
+    default = ACTIVITIES["quiz"].default_id
+    return f"{default}-{tag}" if tag else default
 
 
 def _name_form(app: str, query: dict[str, str], message: str = "") -> W.Widget:
@@ -136,7 +141,8 @@ def case_study_app(query: dict[str, str]) -> W.Widget:
             return _missing("case study", ident, learner)
         reflection = next((r for r in cat.items("reflection-set") if r.id == case.reflection),
                           None)
-        view = CaseStudyView(case, reflection=reflection, tracker=tracker_for(learner))
+        view = CaseStudyView(case, reflection=reflection,
+                             tracker=tracker_for(learner, "case-study", case.id))
         return _page(learner, view.widget)
     return _with_learner("case-study", build, query)
 
@@ -148,7 +154,8 @@ def risk_app(query: dict[str, str]) -> W.Widget:
             scenario = catalogue().get("risk-scenario", ident)
         except KeyError:
             return _missing("risk scenario", ident, learner)
-        return _page(learner, RiskView(scenario, tracker=tracker_for(learner)).widget)
+        tracker = tracker_for(learner, "risk-scenario", scenario.id)
+        return _page(learner, RiskView(scenario, tracker=tracker).widget)
     return _with_learner("risk-scenario", build, query)
 
 
@@ -160,8 +167,8 @@ def quiz_app(query: dict[str, str]) -> W.Widget:
             items = [i for i in items if tag in i.tags]
         if not items:
             return _missing("quiz", tag, learner)
-        quiz_id = f"myths-{tag}" if tag else "myths"
-        view = QuizView(items, quiz_id=quiz_id, tracker=tracker_for(learner))
+        view = QuizView(items, quiz_id=quiz_id(tag),
+                        tracker=tracker_for(learner, "quiz", quiz_id(tag)))
         return _page(learner, view.widget)
     return _with_learner("quiz", build, query)
 
@@ -254,8 +261,7 @@ def show_case_study(case_id: str, *, learner: str | None = None) -> CaseStudyVie
 def show_quiz(*, tag: str | None = None, learner: str | None = None) -> QuizView:
     """Display the myth-vs-reality quiz (optionally only items tagged ``tag``)."""
     items = [i for i in catalogue().items("myth") if tag is None or tag in i.tags]
-    view = QuizView(items, quiz_id=f"myths-{tag}" if tag else "myths",
-                    tracker=tracker_for(learner))
+    view = QuizView(items, quiz_id=quiz_id(tag), tracker=tracker_for(learner))
     display(view.widget)
     return view
 

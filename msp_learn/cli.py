@@ -15,6 +15,7 @@ from pathlib import Path
 
 from msp_learn import _version
 from msp_learn import paths as kit_paths
+from msp_learn.activities import CONTENT_KINDS
 from msp_learn.content import load_catalogue
 
 NEW_KINDS = {"case-study": ("case_studies/{name}/case.yaml", "case-study.yaml"),
@@ -222,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("list", help="show what content exists")
     p.add_argument("paths", nargs="*", help=PATHS_HELP)
-    p.add_argument("--kind", choices=["case-study", "myth", "risk-scenario", "reflection-set"],
+    p.add_argument("--kind", choices=list(CONTENT_KINDS),
                    help="only this kind of content")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(func=cmd_list)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
+from msp_learn.activities import content_kind
 from msp_learn.content.catalogue import Catalogue
 from msp_learn.vocab import vocabulary
 
@@ -94,10 +95,6 @@ def coverage(catalogue: Catalogue) -> Coverage:
     return coverage_of(f.item for f in catalogue.files if f.item is not None)
 
 
-_PLURALS = {"case-study": "case studies", "myth": "myths", "risk-scenario": "risk scenarios",
-            "reflection-set": "reflection sets"}
-
-
 def _fit(names: list[str], width: int) -> str:
     """Names joined with commas, cut to ``width`` characters with '+N more'."""
     shown: list[str] = []
@@ -113,7 +110,7 @@ def _fit(names: list[str], width: int) -> str:
 
 def render(cov: Coverage, *, width: int = 100) -> str:
     """A plain-text table: one row per term, uncovered rows marked 'UNCOVERED' and with '!'."""
-    summary = ", ".join(f"{n} {_PLURALS.get(k, k) if n != 1 else k.replace('-', ' ')}"
+    summary = ", ".join(content_kind(k).count(n)
                         for k, n in sorted(cov.items.items())) or "no valid items"
     lines = [f"Coverage by {summary}", ""]
     term_width = max(len(t) for terms in cov.terms.values() for t in terms)

@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import html
 import io
 import re
-import unicodedata
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from msp_learn.store import NotFoundError, Reflection, Store
+from msp_learn.activities import activity
+from msp_learn.engine.quiz import Attempt, score_words
+from msp_learn.html import Markup, el, escape, join, printable
+from msp_learn.store import NotFoundError, Progress, Reflection, Store
 
 Format = Literal["md", "html", "docx"]
 Block = tuple  # ("h", level, text) | ("p", text) | ("field", label, text)
 #                | ("answer", prompt, text) | ("write-in", label) | ("items", [text, ...])
 
-#: Activity kind -> (type of activity, what the learner worked through).
-KINDS = {"case-study": ("Self-directed e-learning", "interactive case study"),
-         "myth": ("Self-directed e-learning", "myths and realities exercise"),
-         "risk-scenario": ("Self-directed e-learning", "risk scenario exercise"),
-         "reflection-set": ("Reflective writing", "reflective writing exercise")}
 #: Stages of the reflection models (see vocabularies.yaml) whose answers say what was learnt,
 #: and those that say what will change in practice. Other stages describe what happened.
 LEARNT = frozenset({"evaluation", "analysis", "conclusion", "reflective-observation",
@@ -85,10 +81,30 @@ def _blocks(store: Store, name: str, title: str, catalogue: Any, today: date) ->
             blocks += _entry(item, catalogue)
     if done:
         blocks.append(("h", 2, "Other learning completed"))
-        blocks.append(("items", [f"{_day(p.updated_at)}: "
-                                 f"{_title(p.activity_kind, p.activity_id, {}, catalogue)} "
-                                 f"({_type(p.activity_kind)})" for p in done.values()]))
+        blocks.append(("items", [_done_line(p, catalogue) for p in done.values()]))
     return blocks
+
+
+def _done_line(p: Progress, catalogue: Any) -> str:
+    """'3 December 2025: Myth or reality? (Self-directed e-learning: myths and realities
+    quiz). Score: first attempt 25 of 28 correct (89%); best 28 of 28 correct (100%).'"""
+    title = _title(p.activity_kind, p.activity_id, {"title": p.state.get("title")}, catalogue)
+    line = f"{_day(p.updated_at)}: {title} ({_type(p.activity_kind)})"
+    score = _score(p.state)
+    return f"{line}. Score: {score}." if score else line
+
+
+def _score(state: dict) -> str | None:
+    """The score a saved state names: first attempt and best, or the last score kept."""
+    attempts = state.get("attempts") if isinstance(state.get("attempts"), list) else []
+    words = score_words([a for a in map(Attempt.from_dict, attempts) if a is not None])
+    if words:
+        return words
+    score = state.get("score")
+    if isinstance(score, dict) and isinstance(score.get("total"), int) and score["total"]:
+        correct = score.get("correct", 0)
+        return f"{correct} of {score['total']} correct ({100 * correct / score['total']:.0f}%)"
+    return None
 
 
 def _entry(item: Reflection, catalogue: Any) -> list[Block]:
@@ -132,12 +148,11 @@ def _known_title(kind: str, ident: str, context: dict, catalogue: Any) -> str | 
 
 def _title(kind: str, ident: str, context: dict, catalogue: Any) -> str:
     known = _known_title(kind, ident, context, catalogue)
-    return known or f"{KINDS.get(kind, ('', kind))[1].capitalize()} '{ident}'"
+    return known or f"{activity(kind).cpd_noun.capitalize()} '{ident}'"
 
 
 def _type(kind: str) -> str:
-    category, noun = KINDS.get(kind, ("Self-directed learning", kind))
-    return f"{category}: {noun}"
+    return activity(kind).cpd_wording
 
 
 def _prompt(catalogue: Any, prompt_set: str, prompt_id: str) -> tuple[str | None, str]:
@@ -149,7 +164,7 @@ def _prompt(catalogue: Any, prompt_set: str, prompt_id: str) -> tuple[str | None
 
 
 def _description(item: Reflection, catalogue: Any) -> str:
-    context, noun = item.context, KINDS.get(item.activity_kind, ("", "activity"))[1]
+    context, noun = item.context, activity(item.activity_kind).cpd_noun
     title = _known_title(item.activity_kind, item.activity_id, context, catalogue)
     parts = [f"Worked through the Making Safeguarding Personal {noun} "
              f"'{title or item.activity_id}' in the msp-learn training kit, then reflected on it."]
@@ -184,11 +199,7 @@ def _registration_year(when: datetime) -> str:
 
 # rendering
 
-def _printable(text: str) -> str:
-    """``text`` with line endings normalised and other control characters shown as U+FFFD."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return "".join("\ufffd" if unicodedata.category(c) == "Cc" and c not in "\t\n" else c
-                   for c in text)
+_printable = printable  # control and bidirectional characters shown as U+FFFD
 
 
 def _paragraphs(text: str) -> list[list[str]]:
@@ -252,36 +263,39 @@ h3 { font-size: 1.2rem; margin-top: 2rem; } h4 { font-size: 1rem; margin: 1.25re
 """
 
 
-def _html_paragraphs(text: str, first_prefix: str = "") -> str:
-    paragraphs = ["<br>\n".join(html.escape(line) for line in p) for p in _paragraphs(text)]
-    return "\n".join(f"<p>{first_prefix if i == 0 else ''}{p}</p>"
-                     for i, p in enumerate(paragraphs or [""]))
+def _html_paragraphs(text: str, first_prefix: Markup | str = "") -> Markup:
+    paragraphs = [Markup("<br>\n").join(p) for p in _paragraphs(text)]
+    return Markup("\n").join(el("p", first_prefix if i == 0 else None, p)
+                              for i, p in enumerate(paragraphs or [""]))
+
+
+def _html_block(block: Block) -> Markup:
+    kind = block[0]
+    if kind == "h":
+        return el(f"h{block[1]}", block[2])
+    if kind == "p":
+        return _html_paragraphs(block[1])
+    if kind == "field":
+        return _html_paragraphs(block[2], el("strong", f"{block[1]}:") + " ")
+    if kind == "answer":
+        return join([el("p", block[1], class_="prompt"), Markup("\n"),
+                     el("div", Markup("\n"), _html_paragraphs(block[2]), Markup("\n"),
+                        class_="answer")])
+    if kind == "write-in":
+        return join([el("p", el("strong", f"{block[1]}:")), Markup("\n"),
+                     Markup("<div class='write-in'></div>")])
+    if kind == "items":
+        return el("ul", Markup("\n"), Markup("\n").join(el("li", t) for t in block[1]),
+                  Markup("\n"))
+    raise ValueError(f"unknown block {kind!r}")
 
 
 def _render_html(title: str, blocks: list[Block]) -> str:
-    body = []
-    esc = (lambda t: html.escape(_printable(t)))  # noqa: E731
-    for block in blocks:
-        kind = block[0]
-        if kind == "h":
-            body.append(f"<h{block[1]}>{esc(block[2])}</h{block[1]}>")
-        elif kind == "p":
-            body.append(_html_paragraphs(block[1]))
-        elif kind == "field":
-            body.append(_html_paragraphs(block[2], f"<strong>{esc(block[1])}:</strong> "))
-        elif kind == "answer":
-            body.append(f'<p class="prompt">{esc(block[1])}</p>\n<div class="answer">\n'
-                        f"{_html_paragraphs(block[2])}\n</div>")
-        elif kind == "write-in":
-            body.append(f"<p><strong>{esc(block[1])}:</strong></p>\n"
-                        '<div class="write-in"></div>')
-        elif kind == "items":
-            body.append("<ul>\n" + "\n".join(f"<li>{esc(t)}</li>" for t in block[1])
-                        + "\n</ul>")
+    body = Markup("\n").join(_html_block(block) for block in blocks)
     return ('<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{html.escape(_printable(title))}</title>\n<style>{CSS}</style>\n</head>\n"
-            "<body>\n<main>\n" + "\n".join(body) + "\n</main>\n</body>\n</html>\n")
+            f"<title>{escape(title)}</title>\n<style>{CSS}</style>\n</head>\n"
+            f"<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n")
 
 
 def _render_docx(title: str, blocks: list[Block]) -> bytes:

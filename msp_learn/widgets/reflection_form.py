@@ -36,7 +36,7 @@ class Debounce:
     """Runs ``action`` once, ``delay`` seconds after the last :meth:`poke`."""
 
     def __init__(self, action: Callable[[], None], delay: float = DRAFT_DELAY,
-                 schedule: Schedule = call_later) -> None:
+                 schedule: Schedule | None = None) -> None:
         self.action, self.delay, self.schedule = action, delay, schedule
         self._pending: Any = None
 
@@ -46,7 +46,7 @@ class Debounce:
 
     def poke(self) -> None:
         self.cancel()
-        self._pending = self.schedule(self.delay, self._fire)
+        self._pending = (self.schedule or call_later)(self.delay, self._fire)
 
     def _fire(self) -> None:
         self._pending = None
@@ -75,7 +75,7 @@ class ReflectionForm:
     def __init__(self, prompt_set: ReflectionSet, *, answers: dict[str, str] | None = None,
                  on_draft: Callable[[dict], None] | None = None,
                  on_save: Callable[[dict], str] | None = None, delay: float = DRAFT_DELAY,
-                 schedule: Schedule = call_later) -> None:
+                 schedule: Schedule | None = None) -> None:
         self.prompt_set = prompt_set
         self.on_draft, self.on_save = on_draft, on_save
         self.drafts = Debounce(self._keep, delay, schedule)

@@ -51,7 +51,8 @@ def store(tmp_path, monkeypatch):
 
 @pytest.fixture
 def amir(store):
-    """A learner with one reflected case study, one completed myth and one unfinished risk."""
+    """A learner with one reflected case study, one completed quiz and one unfinished risk
+    (the activity kinds and state the views write: see tests/widgets/test_views.py)."""
     store.save_progress("Amir", activity_kind="case-study", activity_id="mrs-khan",
                         state={"choices": ["a", "b", "c"], "completed": True})
     store.save_reflection("Amir", activity_kind="case-study", activity_id="mrs-khan",
@@ -61,8 +62,12 @@ def amir(store):
                                    "next": "Record her words.\n\nCheck back in a week.",
                                    "blank": "   "},
                           context={"ending": "safe-at-home", "choices": ["a", "b", "c"]})
-    store.save_progress("Amir", activity_kind="myth", activity_id="walk-away",
-                        state={"completed": True})
+    store.save_progress("Amir", activity_kind="quiz", activity_id="myths", state={
+        "title": "Myth or reality?", "completed": True,
+        "attempts": [{"attempt": 1, "items": [f"m{i}" for i in range(28)], "correct": 25,
+                      "known": 25, "of": 28},
+                     {"attempt": 2, "items": ["m1", "m2", "m3"], "correct": 3, "known": 28,
+                      "of": 28}]})
     store.save_progress("Amir", activity_kind="risk-scenario", activity_id="half-done",
                         state={"answers": {}})
     return "amir"
@@ -115,7 +120,9 @@ def test_markdown_record_has_the_social_work_england_fields(store, amir):
     assert learnt < record.index("*What did you learn?*") < impact
     assert impact < record.index("*What will you do differently?*")
     others = record.split("## Other learning completed", 1)[1]
-    assert "walk-away" in others and "half-done" not in record
+    assert ("Myth or reality? (Self-directed e-learning: myths and realities quiz). Score: "
+            "first attempt 25 of 28 correct (89%); best 28 of 28 correct (100%)." in others)
+    assert "half-done" not in record
     assert "mrs-khan" not in others
 
 
@@ -151,7 +158,7 @@ def test_html_record_escapes_everything_and_is_accessible(store, amir):
 
 def test_control_characters_do_not_break_html_or_docx(store):
     """Does a NUL byte in an answer show as U+FFFD instead of breaking the document?"""
-    store.save_reflection("bea", activity_kind="myth", activity_id="m1", prompt_set="p",
+    store.save_reflection("bea", activity_kind="quiz", activity_id="myths", prompt_set="p",
                           answers={"analysis": "before\x00after\x0bend"})
     page = cpd_record(store, "bea", fmt="html")
     assert "before\ufffdafter\ufffdend" in page and "\x00" not in page
@@ -176,6 +183,18 @@ def test_docx_record_has_headings_answers_and_write_in_boxes(store, amir, tmp_pa
     assert document.core_properties.language == "en-GB"
 
 
+def test_every_kind_the_record_words_is_an_activity_the_kit_records():
+    """Is the CPD wording of each activity the views record its own, never the fallback
+    for an unknown kind (the fault: 'Self-directed learning: quiz')?"""
+    from msp_learn.activities import ACTIVITIES, UNKNOWN
+
+    for kind in ACTIVITIES:
+        assert cpd._type(kind) != f"{UNKNOWN.cpd_type}: {kind}"
+        assert not cpd._type(kind).startswith(UNKNOWN.cpd_type)
+    assert cpd._type("quiz") == "Self-directed e-learning: myths and realities quiz"
+    assert cpd._type("later-kind") == "Self-directed learning: later kind"
+
+
 def test_missing_sections_are_flagged_not_hidden(store):
     """When a reflection has no learning or impact answers, does the record say so?"""
     store.save_reflection("cat", activity_kind="case-study", activity_id="x", prompt_set="p",
@@ -189,7 +208,8 @@ def test_unknown_or_empty_learners_and_formats_are_refused(store):
     """Are an unknown learner, one with nothing done, and an unknown format refused?"""
     with pytest.raises(NotFoundError, match="no learner"):
         cpd_record(store, "nobody", fmt="md")
-    store.save_progress("dee", activity_kind="myth", activity_id="m1", state={"answers": {}})
+    store.save_progress("dee", activity_kind="quiz", activity_id="myths",
+                        state={"answers": {}})
     with pytest.raises(NotFoundError, match="no completed activities"):
         cpd_record(store, "dee", fmt="md")
     with pytest.raises(ValueError, match="unknown format"):

@@ -200,3 +200,185 @@ def test_case_study_ending_shows_the_three_step_measure_and_says_when_nobody_ask
         view.carry_on()
     text = html_of(view.widget)
     assert "nobody asked" not in text and "Fully achieved" in text
+
+
+# one table of activities, events with keys, two tabs, drafts, attempts, stale answers
+
+def _drive_every_view(tracker) -> None:
+    """Use each view the way a learner would, to the end, through ``tracker``."""
+    quiz = QuizView(MYTHS, tracker=tracker)
+    for item in MYTHS:
+        quiz.answer(not item.is_myth)
+        quiz.next()
+    quiz.retry()
+    case = CaseStudyView(CASE, reflection=REFLECTION, tracker=tracker)
+    case.start()
+    while not case.session.finished:
+        case.choose(case.session.available_choices()[0].id)
+        case.carry_on()
+    next(iter(case.form.boxes.values())).value = "I asked first."
+    case.form.save()
+    risk = RiskView(RISK, tracker=tracker)
+    risk.show_assessment()
+    risk.show_comparison()
+    journal = JournalView(CAT.items("reflection-set"), tracker=tracker)
+    next(iter(journal.form.boxes.values())).value = "A general thought."
+    journal.form.save()
+
+
+def test_every_kind_the_views_record_is_declared_once(store):
+    """Is every activity kind the real views write in activities.ACTIVITIES, with CPD
+    wording of its own, and a route of the app?"""
+    from msp_learn import apps
+    from msp_learn.activities import ACTIVITIES
+    from msp_learn.events import EVENTS, Unknown, read
+
+    _drive_every_view(StoreTracker(store, "Kim"))
+    recorded = {e.activity_kind for e in store.events("Kim")}
+    recorded |= {p.activity_kind for p in store.progress("Kim")}
+    recorded |= {r.activity_kind for r in store.reflections("Kim")}
+    assert recorded == set(ACTIVITIES)
+    assert set(ACTIVITIES) <= set(apps.VIEWS)
+    for event in store.events("Kim"):
+        assert event.event in EVENTS, event
+        assert not isinstance(read(event.event, event.payload), Unknown)
+
+
+def test_finished_quiz_is_named_with_its_scores_in_the_cpd_record(store):
+    """Does a finished quiz, retried, show in the CPD record by its title and kind, with the
+    first-attempt and best scores (not "Quiz 'myths' (Self-directed learning: quiz)")?"""
+    from msp_learn.cpd import cpd_record
+
+    view = QuizView(MYTHS, tracker=StoreTracker(store, "Lou"))
+    for i, item in enumerate(MYTHS):
+        view.answer(item.is_myth if i else not item.is_myth)  # the first one wrong
+        view.next()
+    assert "First attempt:" in html_of(view.widget)
+    view.retry()
+    view.answer(MYTHS[0].is_myth)
+    view.next()
+    text = html_of(view.widget)
+    assert "You got 1 of 1 correct (100%)" in text
+    n = len(MYTHS)
+    assert (f"First attempt:</strong> {n - 1} of {n} correct ({100 * (n - 1) / n:.0f}%). "
+            f"<strong>Best:</strong> {n} of {n} correct (100%)") in text
+    state = store.load_progress("Lou", activity_kind="quiz", activity_id="myths")
+    assert [a["correct"] for a in state["attempts"]] == [n - 1, 1]
+    assert state["first"] == {"correct": n - 1, "total": n}
+    assert state["best"] == {"correct": n, "total": n}
+    record = cpd_record(store, "Lou", fmt="md", catalogue=CAT)
+    assert "Quiz 'myths'" not in record and "Self-directed learning: quiz" not in record
+    assert ("Myth or reality? (Self-directed e-learning: myths and realities quiz). Score: "
+            f"first attempt {n - 1} of {n} correct") in record
+    assert f"best {n} of {n} correct (100%)" in record
+    answers = [e for e in store.events("Lou") if e.event == "answer"]
+    assert [e.payload["attempt"] for e in answers] == [1] * n + [2]
+    assert all({"item", "said_myth", "correct"} <= set(e.payload) for e in answers)
+
+
+def test_two_tabs_of_one_learner_lose_no_answer(store):
+    """When a stale tab answers after another tab, is the newer work kept, the stale tab
+    told (role='alert') to reload, and its answer still in the event log?"""
+    fresh = QuizView(MYTHS, tracker=StoreTracker(store, "Max"))
+    stale = QuizView(MYTHS, tracker=StoreTracker(store, "Max"))
+    for item in MYTHS[:3]:
+        fresh.answer(item.is_myth)  # three right answers
+        fresh.next()
+    stale.answer(not MYTHS[0].is_myth)  # one wrong answer from the stale tab
+    state = store.load_progress("Max", activity_kind="quiz", activity_id="myths")
+    assert state["answers"] == {i.id: i.is_myth for i in MYTHS[:3]}
+    alert = stale.saver.alert.value
+    assert "role='alert'" in alert and "another tab" in alert and "reload" in alert
+    assert fresh.saver.alert.value == ""
+    answers = [e.payload for e in store.events("Max") if e.event == "answer"]
+    assert len(answers) == 4 and answers[-1]["correct"] is False
+    stale.next()
+    stale.answer(MYTHS[1].is_myth)  # still stale: kept as an event, state untouched
+    assert store.load_progress("Max", activity_kind="quiz", activity_id="myths") == state
+    again = QuizView(MYTHS, tracker=StoreTracker(store, "Max"))  # the reload
+    assert list(again.session.marks) == [i.id for i in MYTHS[:3]]
+    again.answer(MYTHS[3].is_myth)
+    assert again.saver.alert.value == ""
+
+
+def test_two_tabs_of_a_case_study_and_a_journal(store):
+    """Does a stale case-study tab or journal tab leave the other tab's work in place?"""
+    a = CaseStudyView(CASE, reflection=REFLECTION, tracker=StoreTracker(store, "Nia"))
+    b = CaseStudyView(CASE, reflection=REFLECTION, tracker=StoreTracker(store, "Nia"))
+    a.start()
+    a.choose(CASE.nodes[0].choices[0].id)
+    b.skip()
+    state = store.load_progress("Nia", activity_kind="case-study", activity_id=CASE.id)
+    assert state["stage"] == "feedback" and state["choices"] == [CASE.nodes[0].choices[0].id]
+    assert "role='alert'" in b.saver.alert.value
+    j1 = JournalView(CAT.items("reflection-set"), tracker=StoreTracker(store, "Nia"))
+    j2 = JournalView(CAT.items("reflection-set"), tracker=StoreTracker(store, "Nia"))
+    next(iter(j1.form.boxes.values())).value = "Written in tab one."
+    next(iter(j2.form.boxes.values())).value = "Written in tab two."
+    journal = store.load_progress("Nia", activity_kind="journal", activity_id="journal")
+    assert "Written in tab one." in str(journal["drafts"])
+    assert "role='alert'" in j2.saver.alert.value
+    drafts = [e.payload for e in store.events("Nia") if e.event == "draft"]
+    assert "Written in tab two." in str(drafts)  # kept in the log, not lost
+
+
+class FakeLoop:
+    """A stand-in for the kernel's event loop: ``call_later`` is kept until ``advance``."""
+
+    def __init__(self) -> None:
+        self.now, self.calls = 0.0, []
+
+    def call_later(self, delay, action):
+        call = type("Call", (), {"cancel": lambda s: self.calls.remove(entry)})()
+        entry = (self.now + delay, action)
+        self.calls.append(entry)
+        return call
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+        for entry in [c for c in self.calls if c[0] <= self.now]:
+            self.calls.remove(entry)
+            entry[1]()
+
+
+def test_journal_draft_is_kept_a_second_after_typing_stops(store, monkeypatch):
+    """Is a draft kept about a second after the last keystroke (not on every one, and not
+    only when the box loses focus)?"""
+    from msp_learn.widgets import reflection_form
+
+    loop = FakeLoop()
+    monkeypatch.setattr(reflection_form, "call_later", loop.call_later)
+    view = JournalView(CAT.items("reflection-set"), tracker=StoreTracker(store, "Oli"))
+    area = next(iter(view.form.boxes.values()))
+    assert area.continuous_update is True
+    for text in ("I", "I n", "I noticed"):
+        area.value = text
+        loop.advance(0.5)
+    assert store.load_progress("Oli", activity_kind="journal", activity_id="journal") is None
+    loop.advance(0.6)
+    state = store.load_progress("Oli", activity_kind="journal", activity_id="journal")
+    assert "I noticed" in state["drafts"][view.key].values()
+    assert "Draft kept" in view.form.status.value
+    assert [e.event for e in store.events("Oli")].count("draft") == 1
+
+
+def test_risk_view_drops_saved_answers_no_longer_offered(store):
+    """Does a risk view given saved answers that are no longer among its options open
+    (no TraitError), leave them out, and tell the learner in a note?"""
+    store.save_progress("Pat", activity_kind="risk-scenario", activity_id=RISK.id, state={
+        "factors": {"likelihood": 9, "impact": 2, "capacity": "gone-option",
+                    "wishes": "unknown", "domestic_abuse": "extreme"},
+        "level": "catastrophic", "responses": ["no-such-response"],
+        "escalate_to": ["nowhere"], "stage": "assessed"})
+    view = RiskView(RISK, tracker=StoreTracker(store, "Pat"))
+    assert view.likelihood.value == 3 and view.impact.value == 2
+    assert view.capacity.value == "unclear" and view.level.value == "medium"
+    assert not any(b.value for b in view.responses.values())
+    note = view.note.value
+    assert "role='note'" in note and "no longer among" in note
+    for value in ("9", "gone-option", "extreme", "catastrophic", "no-such-response",
+                  "nowhere"):
+        assert value in note
+    assert "Level:" in view.result.value  # the saved stage still shows
+    fine = RiskView(RISK, tracker=MemoryTracker())
+    assert fine.note.value == ""
