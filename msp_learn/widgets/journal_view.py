@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from msp_learn.activities import ACTIVITIES
+from msp_learn.activities import ACTIVITIES, activity
 from msp_learn.events import DraftKept, Edited
 from msp_learn.html import reflection as render
 from msp_learn.html import status
@@ -111,7 +111,7 @@ class JournalView:
 
 def activity_options(store_progress) -> list[tuple[str, str]]:
     """(label, 'kind:id') for each activity the learner has progress on."""
-    return [(f"{p.state.get('title') or p.activity_id} ({p.activity_kind.replace('-', ' ')})",
+    return [(f"{p.state.get('title') or p.activity_id} ({activity(p.activity_kind).label})",
              f"{p.activity_kind}:{p.activity_id}") for p in store_progress
             if p.activity_kind != KIND]
 

@@ -226,3 +226,70 @@ def test_site_root_opens_the_gallery(page, kit_server):
     page.goto(kit_server.url)
     page.wait_for_selector(".msp-learner-name input", timeout=60_000)
     assert page.url.endswith("/voila/render/app.ipynb")
+
+
+def test_journal_draft_is_kept_while_typing(page, open_app_in, screenshot):
+    """Is a journal draft kept while the learner types (no leaving the box, no Save), so a
+    reload straight after sees it?"""
+    open_app_in(page, app("journal", "Draft Typist"), ".msp-prompt textarea")
+    box = page.locator(".msp-prompt textarea").first
+    box.click()
+    page.keyboard.type("Typed, never saved, never left the box.")
+    page.wait_for_selector("text=Draft kept", timeout=10_000)  # about 1 s after typing stops
+    assert page.evaluate("document.activeElement.tagName") == "TEXTAREA"
+    screenshot(page, "typed")
+    page.reload()
+    box = page.locator(".msp-prompt textarea").first
+    box.wait_for(timeout=60_000)
+    assert box.input_value() == "Typed, never saved, never left the box."
+
+
+def test_two_tabs_lose_no_quiz_answer(context, open_app_in, screenshot):
+    """Do three right answers in one tab survive a wrong answer from a stale second tab, which
+    is told in an alert to reload?"""
+    first, second = context.new_page(), context.new_page()
+    path = app("quiz", "Two Tabs", tag=QUIZ_TAG)
+    open_app_in(first, path, "button.msp-answer-myth")
+    open_app_in(second, path, "button.msp-answer-myth")
+    for item in QUIZ_ITEMS[:3]:
+        first.click("button.msp-answer-myth" if item.is_myth else "button.msp-answer-true")
+        first.locator(".msp-quiz-feedback").wait_for()
+        first.click("button.msp-next")
+    item = QUIZ_ITEMS[0]
+    second.click("button.msp-answer-true" if item.is_myth else "button.msp-answer-myth")
+    alert = second.locator(".msp-stale [role=alert]")
+    alert.wait_for(timeout=10_000)
+    assert "another tab" in alert.inner_text() and "reload" in alert.inner_text()
+    screenshot(second, "stale")
+    first.reload()
+    first.locator(".msp-progress").wait_for(timeout=60_000)
+    assert "3 correct so far" in first.inner_text(".msp-progress")
+    second.reload()
+    second.locator(".msp-progress").wait_for(timeout=60_000)
+    assert "3 correct so far" in second.inner_text(".msp-progress")
+    assert second.locator(".msp-stale [role=alert]").count() == 0
+
+
+def test_retrying_the_missed_ones_keeps_the_first_score(page, open_app_in, screenshot):
+    """After "Try the ones I missed", are the first attempt and the best score both shown?"""
+    open_app_in(page, app("quiz", "Retry Learner", tag=QUIZ_TAG), "button.msp-answer-myth")
+    n = len(QUIZ_ITEMS)
+    for i, item in enumerate(QUIZ_ITEMS):
+        right = "button.msp-answer-myth" if item.is_myth else "button.msp-answer-true"
+        wrong = "button.msp-answer-true" if item.is_myth else "button.msp-answer-myth"
+        page.click(wrong if i == 0 else right)
+        page.locator(".msp-quiz-feedback").wait_for()
+        page.click("button.msp-next")
+    page.wait_for_selector(".msp-quiz-summary")
+    page.click("button.msp-retry")
+    item = QUIZ_ITEMS[0]
+    page.click("button.msp-answer-myth" if item.is_myth else "button.msp-answer-true")
+    page.click("button.msp-next")
+    page.wait_for_selector(".msp-quiz-summary")
+    summary = page.inner_text(".msp-quiz-summary")
+    assert "You got 1 of 1 correct (100%)" in summary
+    assert f"First attempt: {n - 1} of {n} correct" in summary
+    assert f"Best: {n} of {n} correct (100%)" in summary
+    screenshot(page, "attempts")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "attempts-phone")
