@@ -228,9 +228,11 @@ def test_site_root_opens_the_gallery(page, kit_server):
     assert page.url.endswith("/voila/render/app.ipynb")
 
 
-def test_journal_draft_is_kept_while_typing(page, open_app_in, screenshot):
-    """Is a journal draft kept while the learner types (no leaving the box, no Save), so a
-    reload straight after sees it?"""
+def test_journal_draft_is_kept_while_typing(page, open_app_in, screenshot, store_url):
+    """Is a journal draft kept while the learner types (no leaving the box, no Save), once
+    typing pauses rather than on every keystroke, so a reload straight after sees it?"""
+    from msp_learn.store import Store
+
     open_app_in(page, app("journal", "Draft Typist"), ".msp-prompt textarea")
     box = page.locator(".msp-prompt textarea").first
     box.click()
@@ -238,6 +240,9 @@ def test_journal_draft_is_kept_while_typing(page, open_app_in, screenshot):
     page.wait_for_selector("text=Draft kept", timeout=10_000)  # about 1 s after typing stops
     assert page.evaluate("document.activeElement.tagName") == "TEXTAREA"
     screenshot(page, "typed")
+    with Store(store_url) as store:
+        drafts = [e for e in store.events("Draft Typist") if e.event == "draft"]
+    assert 1 <= len(drafts) <= 3  # debounced: not one per keystroke (39 typed)
     page.reload()
     box = page.locator(".msp-prompt textarea").first
     box.wait_for(timeout=60_000)
