@@ -1,7 +1,7 @@
 """Shared pieces of the views: widget builders, and the one way a view writes to its tracker.
 
 The HTML itself comes from :mod:`msp_learn.html` (escaped by default); the trackers live in
-:mod:`msp_learn.tracking` (imported here too, for code that imported them from this module).
+:mod:`msp_learn.tracking`.
 """
 
 from __future__ import annotations
@@ -14,12 +14,11 @@ import ipywidgets as W
 
 from msp_learn.events import Event
 from msp_learn.html import alert, bullets, escape, paras
-from msp_learn.tracking import MemoryTracker, StaleError, StoreTracker, Tracker
+from msp_learn.tracking import MemoryTracker, StaleError, Tracker
 
 esc = escape
 
-__all__ = ["MemoryTracker", "Saver", "StoreTracker", "Tracker", "app_root", "box", "bullets",
-           "button", "esc", "paras"]
+__all__ = ["Saver", "app_root", "box", "bullets", "button", "esc", "paras"]
 
 
 def box(value: str = "", *classes: str) -> W.HTML:

@@ -21,7 +21,8 @@ from msp_learn.events import (
 from msp_learn.html import case as render
 from msp_learn.html import el
 from msp_learn.schemas import CaseStudy, ReflectionSet
-from msp_learn.widgets._common import Saver, Tracker, app_root, box, button
+from msp_learn.tracking import Tracker
+from msp_learn.widgets._common import Saver, app_root, box, button
 from msp_learn.widgets.reflection_form import ReflectionForm
 
 KIND = ACTIVITIES["case-study"].kind

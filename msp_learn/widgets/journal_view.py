@@ -9,7 +9,8 @@ from msp_learn.events import DraftKept, Edited
 from msp_learn.html import reflection as render
 from msp_learn.html import status
 from msp_learn.schemas import ReflectionSet
-from msp_learn.widgets._common import Saver, Tracker, app_root, box, button
+from msp_learn.tracking import Tracker
+from msp_learn.widgets._common import Saver, app_root, box, button
 from msp_learn.widgets.reflection_form import ReflectionForm
 
 JOURNAL = ACTIVITIES["journal"]

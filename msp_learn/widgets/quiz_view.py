@@ -16,7 +16,8 @@ from msp_learn.engine import Attempt, QuizMark, QuizSession, first_and_best
 from msp_learn.events import QuizAnswered, Restarted, RetriedMissed
 from msp_learn.html import quiz as render
 from msp_learn.schemas import MythItem
-from msp_learn.widgets._common import Saver, Tracker, app_root, box, button
+from msp_learn.tracking import Tracker
+from msp_learn.widgets._common import Saver, app_root, box, button
 
 KIND = ACTIVITIES["quiz"].kind
 

@@ -14,8 +14,9 @@ from msp_learn.html import el
 from msp_learn.html import risk as render
 from msp_learn.html.risk import LEVEL_LABELS
 from msp_learn.schemas import RiskFactors, RiskScenario
+from msp_learn.tracking import Tracker
 from msp_learn.vocab import vocabulary
-from msp_learn.widgets._common import Saver, Tracker, app_root, box, button
+from msp_learn.widgets._common import Saver, app_root, box, button
 
 KIND = ACTIVITIES["risk-scenario"].kind
 CAPACITY = [("Has capacity for this decision", "has-capacity"),
