@@ -9,7 +9,6 @@ import pytest
 from pydantic import BaseModel
 
 from msp_learn import cpd
-from msp_learn.content import load_paths
 from msp_learn.engine import ScenarioSession, Score, assess, compare, mark
 from msp_learn.engine.risk import LearnerAnswer, Reasoned
 from msp_learn.html import (
@@ -26,7 +25,7 @@ from msp_learn.html import (
     risk,
     status,
 )
-from tests.conftest import ROOT
+from tests.conftest import ROOT, kit_catalogue
 
 #: Script tags, attribute breakers (both quotes), an event handler, bidi overrides/isolates.
 HOSTILE = ("<script>alert(1)</script>\"' onmouseover='alert(2)' x=\"y\" "
@@ -37,7 +36,7 @@ TEXT_FIELDS = {"title", "summary", "content_note", "name", "about", "strengths",
                "learning", "statement", "reality", "why_it_matters", "instead", "facts",
                "explanation", "description", "hint", "detail"}
 
-CAT = load_paths([ROOT / "case_studies", ROOT / "exercises"])
+CAT = kit_catalogue()
 
 
 def hostile(model):
