@@ -33,7 +33,7 @@ HOSTILE = ("<script>alert(1)</script>\"' onmouseover='alert(2)' x=\"y\" "
 #: Fields that hold words (content or learner text), never ids or vocabulary references.
 TEXT_FIELDS = {"title", "summary", "content_note", "name", "about", "strengths",
                "practitioner_role", "setting", "text", "label", "feedback", "outcomes_wanted",
-               "learning", "statement", "reality", "why_it_matters", "instead", "facts",
+               "learning", "desired_outcomes", "statement", "reality", "why_it_matters", "instead", "facts",
                "explanation", "description", "hint", "detail"}
 
 CAT = kit_catalogue()
