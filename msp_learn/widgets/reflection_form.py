@@ -22,14 +22,29 @@ Schedule = Callable[[float, Callable[[], None]], Any]
 def call_later(delay: float, action: Callable[[], None]) -> Any:
     """Run ``action`` after ``delay`` seconds on the kernel's event loop (the loop that runs
     widget callbacks, so the action may touch widgets); returns a handle with ``cancel()``.
-    Outside a running loop (plain Python, tests) there is no pause to time: returns None
-    after running ``action`` at once."""
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
+    Outside a kernel (plain Python, tests, where another library's loop may be running
+    that nobody will spin for us) there is no pause to time: returns None after running
+    ``action`` at once."""
+    loop = _kernel_loop()
+    if loop is None:
         action()
         return None
     return loop.call_later(delay, action)
+
+
+def _kernel_loop() -> asyncio.AbstractEventLoop | None:
+    """The running event loop, when it is an IPython kernel's; else None."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    shell = get_ipython()
+    if shell is None or getattr(shell, "kernel", None) is None:
+        return None
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 class Debounce:

@@ -382,3 +382,17 @@ def test_risk_view_drops_saved_answers_no_longer_offered(store):
     assert "Level:" in view.result.value  # the saved stage still shows
     fine = RiskView(RISK, tracker=MemoryTracker())
     assert fine.note.value == ""
+
+
+def test_drafts_are_kept_at_once_outside_a_kernel_even_under_a_running_loop(store):
+    """With another library's event loop running (Playwright's, in the full suite) but no
+    kernel to spin it, is a draft still kept at once rather than scheduled forever?"""
+    import asyncio
+
+    async def type_a_draft() -> None:
+        view = JournalView(CAT.items("reflection-set"), tracker=StoreTracker(store, "Lu"))
+        next(iter(view.form.boxes.values())).value = "Kept while a loop runs."
+
+    asyncio.run(type_a_draft())
+    journal = store.load_progress("Lu", activity_kind="journal", activity_id="journal")
+    assert "Kept while a loop runs." in str(journal["drafts"])
