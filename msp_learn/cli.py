@@ -246,7 +246,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fill-delay", type=float, default=15.0,
                    help="seconds the pool waits before replacing a kernel it handed out; after "
                    "that, replacements start one at a time when the machine has spare CPU, so a "
-                   "room arriving at once is not slowed by refills (default: %(default)s)")
+                   "room arriving at once is not slowed by refills; once a page has found the "
+                   "pool empty they start at once (default: %(default)s)")
     p.add_argument("--cull-idle-timeout", type=int, default=600,
                    help="seconds before the kernel of a closed or abandoned page is shut down "
                    "(default: %(default)s)")
