@@ -176,7 +176,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     folder = Path(args.apps_dir) if args.apps_dir else kit_paths.apps_dir()
     if not (folder / "app.ipynb").is_file():
         raise UsageError(f"no Voila app in {folder} (expected app.ipynb)")
-    if min(args.pool_size, args.cull_idle_timeout, args.fill_delay) < 0 or args.port <= 0:
+    pool = 0 if args.pool_size is None else args.pool_size
+    if min(pool, args.cull_idle_timeout, args.fill_delay) < 0 or args.port <= 0:
         raise UsageError("--pool-size, --fill-delay and --cull-idle-timeout must be >= 0, "
                          "--port > 0")
     if args.db:
@@ -238,13 +239,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="start the Voila apps (the gallery) on this machine")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     p.add_argument("--port", type=int, default=8866, help="port (default: %(default)s)")
-    p.add_argument("--pool-size", type=int, default=1,
-                   help="preheated kernels kept ready per app; size it for the room "
-                   "(0 turns preheating off; default: %(default)s)")
+    p.add_argument("--pool-size", type=int, default=None,
+                   help="preheated kernels kept ready per app; size it for the room, about "
+                   "130 MB each (0 turns preheating off; default: sized from this machine's "
+                   "memory and cores, between 2 and 30)")
     p.add_argument("--fill-delay", type=float, default=15.0,
                    help="seconds the pool waits before replacing a kernel it handed out; after "
                    "that, replacements start one at a time when the machine has spare CPU, so a "
-                   "room arriving at once is not slowed by refills (default: %(default)s)")
+                   "room arriving at once is not slowed by refills; once a page has found the "
+                   "pool empty they start at once (default: %(default)s)")
     p.add_argument("--cull-idle-timeout", type=int, default=600,
                    help="seconds before the kernel of a closed or abandoned page is shut down "
                    "(default: %(default)s)")

@@ -50,6 +50,9 @@ class KitVoilaHandler(TornadoVoilaHandler):
         ready = next((t for t in pool if t.done()), None)
         if ready is None:
             self.log.info("No preheated kernel ready for %s; starting one", self._kit_notebook)
+            refill = getattr(self.kernel_manager, "kit_refill", None)
+            if refill is not None:  # the room has outgrown the pool: refill at once
+                refill.missed(self._kit_notebook, self.kernel_manager.kit_pool_size)
             self.kernel_manager.fill_if_needed(notebook_name=self._kit_notebook)
             return False
         pool.remove(ready)
@@ -70,6 +73,11 @@ class KitVoila(Voila):
         120.0, config=True,
         help="Seconds (after fill_delay) a pool refill waits for an idle machine at most.",
     )
+    refill_demand_window = Float(
+        60.0, config=True,
+        help="Once a page has found the pool empty, refills start at once until no page has "
+             "arrived for this many seconds.",
+    )
 
     def initialize(self, argv=None):
         root = str(template_root())
@@ -88,8 +96,15 @@ class KitVoila(Voila):
         if hasattr(manager, "_pools"):  # preheating is on
             # Kernels for the first fill were queued while the manager was built; only the
             # refills after a kernel is taken go through the gate.
+            # The gate owns fill_delay (upstream's fixed sleep before each refill), so that
+            # a room that has outgrown the pool is refilled at once.
             gate = IdleRefill(busy_percent=self.refill_busy_percent,
-                              max_wait=self.refill_max_wait, log=self.log.info)
+                              max_wait=self.refill_max_wait, delay=manager.fill_delay,
+                              demand_window=self.refill_demand_window,
+                              log=self.log.info, warn=self.log.warning)
+            manager.fill_delay = 0.0
+            manager.kit_refill = gate
+            manager.kit_pool_size = self.voila_configuration.default_pool_size
             manager._initialize = gate.wrap(manager._initialize)
             shutdown_all = manager.shutdown_all
 

@@ -11,7 +11,7 @@ import time
 from collections.abc import Sequence
 from os import PathLike
 
-from ._argv import voila_argv
+from ._argv import default_pool_size, voila_argv
 
 _WILDCARD = {"", "0.0.0.0", "::"}
 
@@ -67,7 +67,7 @@ def serve(
     apps_dir: str | PathLike[str],
     host: str = "127.0.0.1",
     port: int = 8866,
-    pool_size: int = 4,
+    pool_size: int | None = None,
     cull_idle_timeout: int = 600,
     cull_interval: int = 60,
     fill_delay: float = 15.0,
@@ -78,6 +78,8 @@ def serve(
 
     Returns the server's exit code (0 after Ctrl-C or SIGTERM).
     """
+    if pool_size is None:
+        pool_size = default_pool_size()
     proc = spawn(
         apps_dir=apps_dir,
         host=host,
@@ -93,6 +95,8 @@ def serve(
     try:
         url = wait_until_listening(proc, host, port)
         print(f"MSP Learn apps: {url}  (Ctrl-C to stop)", flush=True)
+        print(f"Kernel pool: {pool_size} ready per app (--pool-size to change; "
+              "about 130 MB each)", flush=True)
         return proc.wait()
     except KeyboardInterrupt:
         stop(proc)

@@ -135,3 +135,89 @@ def test_real_sampler_gives_a_percentage():
     busy = cpu_busy_sampler()
     sum(i * i for i in range(200_000))  # some work between the two readings
     assert 0.0 <= busy() <= 100.0
+
+
+def test_refill_waits_for_fill_delay_before_it_may_start():
+    """Does a refill on an idle machine still wait the pool's fill_delay first?"""
+    now = [0.0]
+
+    def clock():
+        now[0] += 0.5
+        return now[0]
+
+    gate = IdleRefill(sampler=lambda: (lambda: 0.0), interval=0.001, delay=5, clock=clock)
+    log = []
+
+    async def initialize(name, kernel_id=None, **kwargs):
+        log.append(now[0])
+
+    run(gate.wrap(initialize)("app.ipynb"))
+    assert gate.released == Counter(idle=1)
+    assert log[0] >= 5.0  # the start came after the delay, not at once
+
+
+def test_a_page_finding_the_pool_empty_releases_waiting_refills_at_once():
+    """When a page finds no kernel ready (the room outgrew the pool), do refills that were
+    waiting (for fill_delay or an idle machine) start at once, with a clear warning?"""
+    warnings = []
+    gate = IdleRefill(sampler=lambda: (lambda: 100.0), interval=0.001, delay=3600,
+                      max_wait=3600, warn=warnings.append)
+    log = []
+    wrapped = gate.wrap(lambda *a, **k: _initialize(log, *a, **k))
+
+    async def miss_soon():
+        tasks = [asyncio.create_task(wrapped("app.ipynb")) for _ in range(2)]
+        await asyncio.sleep(0.02)
+        assert log == []  # a busy machine, long delay: nothing starts yet
+        gate.missed("app.ipynb", pool_size=2)
+        await asyncio.wait_for(asyncio.gather(*tasks), 5)
+
+    run(miss_soon())
+    assert gate.released == Counter(demand=2)
+    assert [kind for kind, *_ in log] == ["start", "end"] * 2  # still one at a time
+    assert len(warnings) == 1
+    assert "outgrown the kernel pool for app.ipynb" in warnings[0]
+    assert "--pool-size 3" in warnings[0]
+
+
+def test_demand_lasts_while_pages_keep_arriving_then_ends():
+    """Does 'refill at once' carry on while kernels keep being taken within the window, and
+    end once no page has arrived for demand_window seconds?"""
+    now = [0.0]
+    gate = IdleRefill(sampler=lambda: (lambda: 100.0), interval=0.001, demand_window=60,
+                      clock=lambda: now[0])
+    gate.missed("app.ipynb", pool_size=2)
+    assert gate.in_demand("app.ipynb") and not gate.in_demand("other.ipynb")
+    for _ in range(3):  # a steady stream: a kernel taken every 50 s keeps it going
+        now[0] += 50
+        gate._taken("app.ipynb")
+        assert gate.in_demand("app.ipynb")
+    now[0] += 61
+    assert not gate.in_demand("app.ipynb")
+
+
+def test_a_new_episode_warns_again_and_counts_from_one():
+    """After demand has ended, does the next miss warn again with a fresh count?"""
+    now = [0.0]
+    warnings = []
+    gate = IdleRefill(demand_window=10, clock=lambda: now[0], warn=warnings.append)
+    gate.missed("app.ipynb", 2)
+    gate.missed("app.ipynb", 2)
+    assert len(warnings) == 1
+    now[0] += 11
+    gate.missed("app.ipynb", 2)
+    assert len(warnings) == 2 and "1 page(s)" in warnings[1]
+
+
+def test_room_that_fits_the_pool_keeps_refills_gated():
+    """With no page ever finding the pool empty, does a refill still wait for idle CPU?"""
+    gate = gate_with([95, 90, 10], delay=0)
+    log = []
+    run(gate.wrap(lambda *a, **k: _initialize(log, *a, **k))("app.ipynb"))
+    assert gate.released == Counter(idle=1)
+
+
+@pytest.mark.parametrize("kwargs", [{"delay": -1}, {"demand_window": -1}])
+def test_rejects_bad_delay_or_window(kwargs):
+    with pytest.raises(ValueError):
+        IdleRefill(**kwargs)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from msp_learn.server import TEMPLATE_NAME, server_url, template_root, voila_argv
+from msp_learn.server import TEMPLATE_NAME, default_pool_size, server_url, template_root, voila_argv
+from msp_learn.server._argv import IOPUB_TIMEOUT_S, POOL_MAX, POOL_MIN, STARTUP_TIMEOUT_S
 
 
 def _opts(argv: list[str]) -> dict[str, list[str]]:
@@ -31,7 +32,7 @@ def test_defaults_are_local_kit_template_and_culling(tmp_path):
     assert opts["VoilaConfiguration.template"] == [TEMPLATE_NAME]
     assert opts["VoilaConfiguration.strip_sources"] == ["True"]
     assert opts["VoilaConfiguration.preheat_kernel"] == ["True"]
-    assert opts["VoilaConfiguration.default_pool_size"] == ["4"]
+    assert opts["VoilaConfiguration.default_pool_size"] == [str(default_pool_size())]
     assert opts["MappingKernelManager.cull_idle_timeout"] == ["600"]
     assert opts["MappingKernelManager.cull_interval"] == ["60"]
     assert opts["MappingKernelManager.cull_connected"] == ["False"]
@@ -106,3 +107,54 @@ def test_server_url_for_wildcard_and_ipv6():
     assert server_url("127.0.0.1", 8866) == "http://127.0.0.1:8866/"
     assert server_url("0.0.0.0", 80) == "http://127.0.0.1:80/"
     assert server_url("::1", 8866) == "http://[::1]:8866/"
+
+
+GIB = 2**30
+
+
+@pytest.mark.parametrize("memory_gib, cores, expected", [
+    (24, 2, 8),     # this development machine: cores decide
+    (64, 16, 30),   # a big server: never more than POOL_MAX
+    (2, 8, 3),      # little memory: a quarter of 2 GiB holds 3 kernels
+    (0.5, 1, 2),    # a tiny machine: never fewer than POOL_MIN
+    (16, 1, 4),
+])
+def test_default_pool_is_sized_from_memory_and_cores(memory_gib, cores, expected):
+    """Is the default pool the smaller of a quarter of memory and 4 per core, within bounds?"""
+    assert default_pool_size(int(memory_gib * GIB), cores) == expected
+    assert POOL_MIN <= expected <= POOL_MAX
+
+
+def test_default_pool_for_this_machine_is_within_bounds():
+    """Does the default, read from this machine, stay between POOL_MIN and POOL_MAX?"""
+    assert POOL_MIN <= default_pool_size() <= POOL_MAX
+
+
+def test_cli_and_api_share_one_default(tmp_path, monkeypatch):
+    """Do `msp-learn serve` with no --pool-size and serve()/voila_argv() start the same pool?"""
+    from msp_learn import cli
+    from msp_learn.server import _serve
+
+    args = cli.build_parser().parse_args(["serve"])
+    assert args.pool_size is None  # the CLI leaves the choice to the server package
+    seen = {}
+
+    def fake_spawn(**options):
+        seen.update(options)
+        raise SystemExit(0)  # stop before any process starts
+
+    monkeypatch.setattr(_serve, "spawn", fake_spawn)
+    with pytest.raises(SystemExit):
+        _serve.serve(apps_dir=tmp_path)
+    assert seen["pool_size"] == default_pool_size()
+    opts = _opts(voila_argv(apps_dir=tmp_path, pool_size=None))
+    assert opts["VoilaConfiguration.default_pool_size"] == [str(default_pool_size())]
+
+
+def test_cold_starts_get_time_to_start_and_send_their_output(tmp_path):
+    """Do notebook runs wait long enough for a kernel started cold during a burst (its
+    start and a cell's last output), instead of nbclient's 4 s for output?"""
+    opts = _opts(voila_argv(apps_dir=tmp_path))
+    assert opts["VoilaExecutor.iopub_timeout"] == [str(IOPUB_TIMEOUT_S)]
+    assert opts["VoilaExecutor.startup_timeout"] == [str(STARTUP_TIMEOUT_S)]
+    assert IOPUB_TIMEOUT_S >= 60 and STARTUP_TIMEOUT_S >= 120
