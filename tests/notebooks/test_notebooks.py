@@ -49,3 +49,56 @@ def test_voila_app_notebook_executes(query, tmp_path, monkeypatch):
     outputs = [o for c in nb.cells for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.output_type == "error"]
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+
+
+#: Plays every activity of the learner walkthrough, run in the notebook's own kernel after
+#: the notebook itself: the test drives the widgets, the notebook holds no test code.
+WALKTHROUGH_DRIVER = """
+_item = quiz.session.current
+_result = quiz.answer(_item.is_myth)
+assert _result.correct and _result.headline.startswith("Correct")
+case.start()
+while not case.session.finished:
+    case.choose(case.session.available_choices()[0].id)
+    case.carry_on()
+assert case.stage == "ending" and case.session.ending is not None
+_assessment = risk.show_assessment()
+assert _assessment.level in ("low", "medium", "high", "very-high")
+print("All four activities played through.")
+"""
+
+
+def test_learner_walkthrough_holds_no_test_driver():
+    """Does the walkthrough a learner runs hold only the activities, no cell that plays them?"""
+    import nbformat
+
+    nb = nbformat.read(ROOT / "notebooks" / "learner_walkthrough.ipynb", as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    for driver_call in (".answer(", ".choose(", ".carry_on(", "assert "):
+        assert driver_call not in code
+
+
+def test_learner_walkthrough_plays_through_when_driven_from_the_test(tmp_path, monkeypatch):
+    """Run as a learner would (LEARNER = None), do the walkthrough's widgets play through when
+    the test drives them in the same kernel, and is nothing written to the store?"""
+    import nbformat
+    from nbclient import NotebookClient
+
+    db = tmp_path / "walkthrough.sqlite"
+    monkeypatch.setenv("MSP_LEARN_DB", f"sqlite:///{db}")
+    nb = nbformat.read(ROOT / "notebooks" / "learner_walkthrough.ipynb", as_version=4)
+    client = NotebookClient(nb, timeout=120, kernel_name="python3",
+                            resources={"metadata": {"path": str(ROOT / "notebooks")}})
+    driver = nbformat.v4.new_code_cell(WALKTHROUGH_DRIVER)
+    with client.setup_kernel():
+        for index, cell in enumerate(nb.cells):
+            client.execute_cell(cell, index)
+        nb.cells.append(driver)
+        client.execute_cell(driver, len(nb.cells) - 1)
+    text = "".join(o.get("text", "") for o in driver.outputs if o.output_type == "stream")
+    assert "All four activities played through." in text
+    if db.exists():
+        from msp_learn.store import Store
+
+        with Store(f"sqlite:///{db}") as store:
+            assert store.learners() == []
