@@ -96,6 +96,57 @@ reflection_revisions = Table(
     Column("context", Text, nullable=False),
     _when("saved_at"))
 
+# The live workshop (msp_learn/workshop/): a session, who joined it under which alias, and
+# each participant's current answer to each run of an activity. Every key an answer arrived
+# with is kept, so a phone resending an old vote (even after a change or a reset) is ignored.
+workshop_sessions = Table(
+    "workshop_sessions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(16), nullable=False, unique=True),
+    Column("title", String(ID_LENGTH), nullable=False),
+    Column("state", Text, nullable=False),
+    _when("created_at"), _when("updated_at"),
+    Column("ended_at", DateTime(timezone=True), nullable=True))
+
+workshop_participants = Table(
+    "workshop_participants", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("session_id", ForeignKey("workshop_sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("alias", String(NAME_LENGTH), nullable=False),
+    Column("alias_key", String(3 * NAME_LENGTH), nullable=False),
+    Column("secret_hash", String(KEY_LENGTH), nullable=False, unique=True),
+    # Set only when the learner chooses to link the alias to their own account.
+    Column("learner_id", ForeignKey("learners.id", ondelete="SET NULL"), nullable=True),
+    _when("joined_at"),
+    UniqueConstraint("session_id", "alias_key"))
+
+workshop_answers = Table(
+    "workshop_answers", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("session_id", ForeignKey("workshop_sessions.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("participant_id", ForeignKey("workshop_participants.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("run", Integer, nullable=False),
+    Column("answer", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("flagged", Integer, nullable=False, server_default="0"),
+    Column("key", String(KEY_LENGTH), nullable=False),
+    _when("answered_at"),
+    UniqueConstraint("participant_id", "run"))
+
+workshop_answer_keys = Table(
+    "workshop_answer_keys", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("participant_id", ForeignKey("workshop_participants.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("key", String(KEY_LENGTH), nullable=False),
+    _when("received_at"),
+    UniqueConstraint("participant_id", "key"))
+
+WORKSHOP_TABLES = (workshop_sessions, workshop_participants, workshop_answers,
+                   workshop_answer_keys)
+
 schema_versions = Table(
     "msp_schema_versions", MetaData(naming_convention=NAMING),
     Column("version", Integer, primary_key=True, autoincrement=False),
@@ -131,9 +182,18 @@ def _keys_and_versions(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE progress ADD COLUMN version INTEGER NOT NULL DEFAULT 1"))
 
 
+def _workshop_tables(conn: Connection) -> None:
+    # Touches no table of steps 1-3, so it applies the same whether step 3 (learner
+    # columns) ran before it or not.
+    for table in WORKSHOP_TABLES:
+        table.create(conn, checkfirst=True)
+
+
 STEPS: tuple[Step, ...] = (
     Step(1, "learners, events, progress, reflections and reflection revisions", _create_tables),
     Step(2, "idempotency keys on events, versions on progress", _keys_and_versions),
+    # Step 3 (learner columns) is the identity work's; keep it before this one.
+    Step(4, "workshop sessions, participants, answers and answer keys", _workshop_tables),
 )
 
 _PG_LOCK_KEY = 0x6D73706C  # any constant: serialises migrations across PostgreSQL sessions

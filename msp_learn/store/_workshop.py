@@ -1,0 +1,194 @@
+"""The live workshop's tables: sessions, participants, their answers and answer keys.
+
+Every answer arrives with an idempotency key made on the learner's device. A key seen before
+for that participant writes nothing (``duplicate``); otherwise the answer replaces the
+participant's previous answer to the same run, so each person counts once per activity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from msp_learn.store import _records as r
+from msp_learn.store._engine import insert_ignoring_conflict, upsert
+from msp_learn.store._schema import (
+    workshop_answer_keys,
+    workshop_answers,
+    workshop_participants,
+    workshop_sessions,
+)
+
+
+class CodeTakenError(ValueError):
+    """Another workshop already uses this join code (make a new one)."""
+
+
+class AliasTakenError(ValueError):
+    """Someone in this workshop already joined under this alias."""
+
+
+@dataclass(frozen=True)
+class WorkshopRow:
+    id: int
+    code: str
+    title: str
+    state: dict[str, Any]
+    created_at: datetime
+    ended_at: datetime | None
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    participant_id: int
+    alias: str
+    run: int
+    value: Any
+    status: str
+    flagged: bool
+    answered_at: datetime
+
+
+@dataclass(frozen=True)
+class AnswerWrite:
+    """What :meth:`WorkshopStore.answer` did: ``duplicate`` (key seen before, nothing
+    written) or ``replaced`` (an earlier answer to the same run was overwritten)."""
+
+    duplicate: bool = False
+    replaced: bool = False
+
+
+def secret_hash(secret: str) -> str:
+    """What is stored for a participant's secret (never the secret itself)."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+class WorkshopStore:
+    """Workshop reads and writes through a :class:`~msp_learn.store.Store`'s engine."""
+
+    def __init__(self, store) -> None:
+        self._store = store
+
+    # sessions
+
+    def create_session(self, code: str, title: str, state: dict[str, Any]) -> int:
+        stamp = r.now()
+        try:
+            with self._store._write() as conn:
+                return conn.execute(insert(workshop_sessions).values(
+                    code=code, title=r.check_id(title, "title"), state=r.dump(state, "state"),
+                    created_at=stamp, updated_at=stamp).returning(workshop_sessions.c.id)
+                ).scalar_one()
+        except IntegrityError:
+            raise CodeTakenError(f"join code {code} is in use") from None
+
+    def save_session(self, session_id: int, state: dict[str, Any], *, ended: bool = False) -> None:
+        stamp = r.now()
+        values = dict(state=r.dump(state, "state"), updated_at=stamp)
+        if ended:
+            values["ended_at"] = stamp
+        with self._store._write() as conn:
+            conn.execute(update(workshop_sessions).where(workshop_sessions.c.id == session_id)
+                         .values(**values))
+
+    def session(self, code: str) -> WorkshopRow | None:
+        with self._store._read() as conn:
+            row = conn.execute(select(workshop_sessions).where(
+                workshop_sessions.c.code == code)).one_or_none()
+        return _session_row(row) if row is not None else None
+
+    def sessions(self) -> list[WorkshopRow]:
+        """Every workshop, newest first."""
+        with self._store._read() as conn:
+            rows = conn.execute(select(workshop_sessions).order_by(
+                workshop_sessions.c.id.desc())).all()
+        return [_session_row(row) for row in rows]
+
+    # participants
+
+    def join(self, session_id: int, alias: str, secret: str) -> int:
+        """Add a participant; AliasTakenError if the alias is used in this session."""
+        try:
+            with self._store._write() as conn:
+                return conn.execute(insert(workshop_participants).values(
+                    session_id=session_id, alias=alias, alias_key=alias.casefold(),
+                    secret_hash=secret_hash(secret), joined_at=r.now())
+                    .returning(workshop_participants.c.id)).scalar_one()
+        except IntegrityError:
+            raise AliasTakenError(alias) from None
+
+    def participant(self, session_id: int, secret: str) -> tuple[int, str] | None:
+        """``(id, alias)`` of the participant holding ``secret`` in this session, or None."""
+        with self._store._read() as conn:
+            row = conn.execute(select(workshop_participants.c.id, workshop_participants.c.alias)
+                               .where(workshop_participants.c.session_id == session_id,
+                                      workshop_participants.c.secret_hash == secret_hash(secret))
+                               ).one_or_none()
+        return (row.id, row.alias) if row is not None else None
+
+    def participants(self, session_id: int) -> list[tuple[int, str]]:
+        with self._store._read() as conn:
+            rows = conn.execute(select(workshop_participants.c.id, workshop_participants.c.alias)
+                                .where(workshop_participants.c.session_id == session_id)
+                                .order_by(workshop_participants.c.id)).all()
+        return [(row.id, row.alias) for row in rows]
+
+    # answers
+
+    def answer(self, session_id: int, participant_id: int, run: int, value: Any, *, key: str,
+               status: str = "shown", flagged: bool = False) -> AnswerWrite:
+        """Record one answer once, replacing the participant's earlier answer to ``run``."""
+        key = r.check_key(key)
+        if key is None:
+            raise ValueError("an answer needs a key made on the learner's device")
+        stamp = r.now()
+        encoded = json.dumps({"value": value}, ensure_ascii=False)
+        with self._store._write() as conn:
+            fresh = conn.execute(
+                insert_ignoring_conflict(conn, workshop_answer_keys, ["participant_id", "key"])
+                .values(participant_id=participant_id, key=key, received_at=stamp)).rowcount
+            if not fresh:
+                return AnswerWrite(duplicate=True)
+            replaced = conn.scalar(select(workshop_answers.c.id).where(
+                workshop_answers.c.participant_id == participant_id,
+                workshop_answers.c.run == run)) is not None
+            upsert(conn, workshop_answers, dict(
+                session_id=session_id, participant_id=participant_id, run=run, answer=encoded,
+                status=status, flagged=int(flagged), key=key, answered_at=stamp),
+                keys=["participant_id", "run"])
+        return AnswerWrite(replaced=replaced)
+
+    def set_status(self, participant_id: int, run: int, status: str) -> None:
+        with self._store._write() as conn:
+            conn.execute(update(workshop_answers).where(
+                workshop_answers.c.participant_id == participant_id,
+                workshop_answers.c.run == run).values(status=status))
+
+    def reset(self, session_id: int, run: int) -> int:
+        """Delete every answer to ``run`` (their keys stay, so late resends stay out)."""
+        with self._store._write() as conn:
+            return conn.execute(delete(workshop_answers).where(
+                workshop_answers.c.session_id == session_id,
+                workshop_answers.c.run == run)).rowcount
+
+    def answers(self, session_id: int) -> list[AnswerRow]:
+        """Every current answer in the session, by run then by when it was given."""
+        query = (select(workshop_answers, workshop_participants.c.alias)
+                 .join(workshop_participants)
+                 .where(workshop_answers.c.session_id == session_id)
+                 .order_by(workshop_answers.c.run, workshop_answers.c.id))
+        with self._store._read() as conn:
+            rows = conn.execute(query).all()
+        return [AnswerRow(row.participant_id, row.alias, row.run, json.loads(row.answer)["value"],
+                          row.status, bool(row.flagged), r.utc(row.answered_at)) for row in rows]
+
+
+def _session_row(row) -> WorkshopRow:
+    return WorkshopRow(row.id, row.code, row.title, json.loads(row.state), r.utc(row.created_at),
+                       r.utc(row.ended_at) if row.ended_at is not None else None)
