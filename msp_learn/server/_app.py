@@ -12,6 +12,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 
 from ._argv import template_root
 from ._refill import IdleRefill
+from ._workshop import workshop_handlers
 
 #: The app notebook (the gallery by default) the site root redirects to, when present.
 HOME = "app.ipynb"
@@ -125,6 +126,8 @@ class KitVoila(Voila):
             home = url_path_join(self.server_url, "voila/render", HOME)
             handlers.insert(0, (url_path_join(self.server_url, "/?"), RedirectHandler,
                                 {"url": home}))
+        # The live workshop's light pages and API (no kernel per learner): one hook.
+        handlers[:0] = workshop_handlers(self.server_url)
         return handlers
 
 

@@ -1,0 +1,388 @@
+"""The live workshop's HTTP side: two light pages and a small JSON + event-stream API.
+
+No kernel per learner: a learner's page is a static HTML+JS file; it joins with a code and
+an alias, then follows the trainer's pushes over a server-sent event stream (read with
+``fetch`` so no secret goes in a URL). Every handler only passes input to
+:class:`msp_learn.workshop.room.Room` and draws what it returns.
+
+Routes (under the server's base URL):
+    GET  workshop                      the learner's page (``?code=`` fills in the code)
+    GET  workshop/trainer              the trainer's page
+    POST workshop/api/join             {code, alias} -> {secret, view}
+    GET  workshop/api/me?code=         the learner's view (header X-Workshop-Secret)
+    POST workshop/api/answer           {code, value, key} (header X-Workshop-Secret)
+    GET  workshop/api/stream?code=     learner view, pushed on every change
+    POST workshop/api/sessions         trainer: {title, plan} -> {code, join_url}
+    GET  workshop/api/sessions/CODE    trainer view; .../stream pushes it; .../export.csv
+    POST workshop/api/sessions/CODE/control   {action, index?, choice?}
+    POST workshop/api/sessions/CODE/moderate  {id, status}
+    GET  workshop/qr/CODE.svg          QR code of the join link (public: it holds no secret)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import html
+import json
+import os
+import secrets
+import stat
+from pathlib import Path
+from typing import Any
+
+from jupyter_server.utils import url_path_join
+from tornado.iostream import StreamClosedError
+from tornado.web import HTTPError, RequestHandler, StaticFileHandler
+
+from msp_learn.workshop.activities import ActivityError
+from msp_learn.workshop.codes import CodeError
+from msp_learn.workshop.session import SessionError
+
+PAGES = Path(__file__).resolve().parent / "workshop_pages"
+TOKEN_ENV = "MSP_LEARN_TRAINER_TOKEN"
+TOKEN_FILE = "workshop-trainer-token"
+HEARTBEAT_SECONDS = 15.0
+TRAINER_COALESCE_SECONDS = 0.05
+
+
+def token_path() -> Path:
+    from msp_learn.store import data_dir
+
+    return data_dir() / TOKEN_FILE
+
+
+def trainer_token() -> str:
+    """The key that lets a trainer run workshops: ``$MSP_LEARN_TRAINER_TOKEN``, else the one
+    in the data folder's ``workshop-trainer-token`` file (made, readable only by its owner,
+    the first time)."""
+    if os.environ.get(TOKEN_ENV):
+        return os.environ[TOKEN_ENV]
+    path = token_path()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, stat.S_IRUSR | stat.S_IWUSR)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(24) + "\n")
+    return path.read_text("utf-8").strip()
+
+
+class Hub:
+    """What the handlers share: the rooms (made on first use) and the trainer key."""
+
+    def __init__(self, base_url: str, public_url: str | None = None) -> None:
+        self.base_url = base_url
+        self.public_url = public_url or os.environ.get("MSP_LEARN_PUBLIC_URL")
+        self.token = trainer_token()
+        self._workshops = None
+        self._lock = asyncio.Lock()
+
+    async def workshops(self):
+        if self._workshops is None:
+            async with self._lock:
+                if self._workshops is None:
+                    loop = asyncio.get_running_loop()
+                    self._workshops = await loop.run_in_executor(None, _open_workshops)
+        return self._workshops
+
+
+def _open_workshops():
+    from msp_learn.content import load_default
+    from msp_learn.store import Store
+    from msp_learn.workshop.room import Workshops
+
+    return Workshops(Store(), load_default())
+
+
+def require_trainer(handler: RequestHandler, hub: Hub) -> None:
+    """The one check that only a trainer runs a workshop.
+
+    For now the trainer shows the server's trainer key (header ``X-Workshop-Trainer``); when
+    sign-in lands this becomes ``identity.require(person, "trainer")`` for the signed-in
+    person, and nothing else changes.
+    """
+    given = handler.request.headers.get("X-Workshop-Trainer", "")
+    if not given or not hmac.compare_digest(given.encode(), hub.token.encode()):
+        raise HTTPError(403, reason="Only the trainer can do this: open the trainer link that "
+                        "'msp-learn workshop start' printed, or enter the trainer key.")
+
+
+class _Base(RequestHandler):
+    """JSON in, JSON out; plain-English errors, never a traceback."""
+
+    def initialize(self, hub: Hub) -> None:
+        self.hub = hub
+
+    def check_xsrf_cookie(self) -> None:
+        # No request here is authorised by a cookie: learners send their secret and trainers
+        # their key in headers a cross-site form cannot set, so there is nothing to forge.
+        return
+
+    def set_default_headers(self) -> None:
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+
+    def body(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.request.body or b"{}")
+        except (ValueError, UnicodeDecodeError):
+            raise HTTPError(400, reason="The request was not valid JSON.") from None
+        if not isinstance(data, dict):
+            raise HTTPError(400, reason="The request must be a JSON object.")
+        return data
+
+    def reply(self, data: Any) -> None:
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.finish(json.dumps(data, ensure_ascii=False))
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        message = self._reason if status_code != 500 else (
+            "Something went wrong on the server; try again, and tell the trainer if it "
+            "keeps happening.")
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.finish(json.dumps({"error": message}))
+
+    async def room(self, code: str | None):
+        workshops = await self.hub.workshops()
+        try:
+            return workshops.get(code or "")
+        except CodeError as exc:
+            raise HTTPError(404, reason=str(exc)) from None
+
+    async def participant(self, code: str | None):
+        room = await self.room(code)
+        pid = room.who(self.request.headers.get("X-Workshop-Secret", ""))
+        if pid is None:
+            raise HTTPError(401, reason="You are not in this workshop (or it was restarted): "
+                            "join again with the code.")
+        return room, pid
+
+    def join_url(self, code: str) -> str:
+        base = self.hub.public_url or f"{self.request.protocol}://{self.request.host}"
+        return url_path_join(base.rstrip("/"), self.hub.base_url, "workshop") + f"?code={code}"
+
+
+def _user_error(exc: Exception) -> HTTPError:
+    return HTTPError(409 if isinstance(exc, SessionError) else 400, reason=str(exc))
+
+
+class PageHandler(_Base):
+    """The learner's or the trainer's page (static HTML; all text drawn by its script)."""
+
+    def initialize(self, hub: Hub, page: str) -> None:
+        self.hub, self.page = hub, page
+
+    def set_default_headers(self) -> None:
+        super().set_default_headers()
+        self.set_header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; "
+                        "style-src 'self'; script-src 'self'; connect-src 'self'; "
+                        "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+        self.set_header("Referrer-Policy", "no-referrer")
+
+    def get(self) -> None:
+        page = (PAGES / self.page).read_text("utf-8")
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(page.replace("__BASE__", html.escape(self.hub.base_url, quote=True)))
+
+
+class JoinHandler(_Base):
+    async def post(self) -> None:
+        data = self.body()
+        room = await self.room(data.get("code"))
+        try:
+            pid, secret = room.join(data.get("alias", ""))
+        except (SessionError, CodeError) as exc:
+            raise _user_error(exc) from None
+        self.reply({"secret": secret, "view": room.learner_view(pid)})
+
+
+class MeHandler(_Base):
+    async def get(self) -> None:
+        room, pid = await self.participant(self.get_query_argument("code", ""))
+        self.reply(room.learner_view(pid))
+
+
+class AnswerHandler(_Base):
+    async def post(self) -> None:
+        data = self.body()
+        room, pid = await self.participant(data.get("code"))
+        key = data.get("key")
+        if not isinstance(key, str) or not key:
+            raise HTTPError(400, reason="The answer came without its key; reload the page.")
+        try:
+            self.reply(room.answer(pid, data.get("value"), key))
+        except SessionError as exc:
+            raise _user_error(exc) from None
+
+
+class _Stream(_Base):
+    """A server-sent event stream of one view, sent again whenever it may have changed."""
+
+    wants = frozenset({"state"})
+    coalesce = 0.0
+
+    def view(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    async def stream(self, room) -> None:
+        self.set_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.set_header("X-Accel-Buffering", "no")
+        changed = asyncio.Event()
+
+        def listener(what: str) -> None:
+            if what in self.wants:
+                changed.set()
+
+        room.listeners.add(listener)
+        try:
+            await self.send(self.view())
+            while True:
+                try:
+                    await asyncio.wait_for(changed.wait(), HEARTBEAT_SECONDS)
+                except TimeoutError:
+                    self.write(": still here\n\n")
+                    await self.flush()
+                    continue
+                if self.coalesce:
+                    await asyncio.sleep(self.coalesce)  # one push for a burst of answers
+                changed.clear()
+                await self.send(self.view())
+        except StreamClosedError:
+            pass
+        finally:
+            room.listeners.discard(listener)
+
+    async def send(self, data: dict[str, Any]) -> None:
+        self.write("data: " + json.dumps(data, ensure_ascii=False) + "\n\n")
+        await self.flush()
+
+    def on_connection_close(self) -> None:
+        self._closed = True
+
+
+class LearnerStreamHandler(_Stream):
+    async def get(self) -> None:
+        self.room_, self.pid = await self.participant(self.get_query_argument("code", ""))
+        await self.stream(self.room_)
+
+    def view(self) -> dict[str, Any]:
+        return self.room_.learner_view(self.pid)
+
+
+class SessionsHandler(_Base):
+    async def post(self) -> None:
+        require_trainer(self, self.hub)
+        data = self.body()
+        workshops = await self.hub.workshops()
+        plan = data.get("plan")
+        try:
+            room = workshops.start(data.get("title") or "Workshop",
+                                   plan if plan else _sample_plan())
+        except (ActivityError, SessionError) as exc:
+            raise _user_error(exc) from None
+        self.reply({"code": room.code, "join_url": self.join_url(room.code)})
+
+    async def get(self) -> None:
+        require_trainer(self, self.hub)
+        workshops = await self.hub.workshops()
+        latest = workshops.latest()
+        self.reply({"latest": latest.code if latest else None})
+
+
+def _sample_plan():
+    from msp_learn.workshop.room import SAMPLE_PLAN
+
+    return SAMPLE_PLAN
+
+
+class TrainerViewHandler(_Base):
+    async def get(self, code: str) -> None:
+        require_trainer(self, self.hub)
+        room = await self.room(code)
+        self.reply({**room.trainer_view(), "join_url": self.join_url(room.code)})
+
+
+class TrainerStreamHandler(_Stream):
+    wants = frozenset({"state", "tally"})
+    coalesce = TRAINER_COALESCE_SECONDS
+
+    async def get(self, code: str) -> None:
+        require_trainer(self, self.hub)
+        self.room_ = await self.room(code)
+        self.link = self.join_url(self.room_.code)
+        await self.stream(self.room_)
+
+    def view(self) -> dict[str, Any]:
+        return {**self.room_.trainer_view(), "join_url": self.link}
+
+
+class ControlHandler(_Base):
+    async def post(self, code: str) -> None:
+        require_trainer(self, self.hub)
+        room = await self.room(code)
+        data = self.body()
+        try:
+            view = room.control(str(data.get("action", "")), index=data.get("index"),
+                                choice=data.get("choice"))
+        except (SessionError, ActivityError) as exc:
+            raise _user_error(exc) from None
+        self.reply({**view, "join_url": self.join_url(room.code)})
+
+
+class ModerateHandler(_Base):
+    async def post(self, code: str) -> None:
+        require_trainer(self, self.hub)
+        room = await self.room(code)
+        data = self.body()
+        try:
+            view = room.moderate(int(data.get("id", -1)), str(data.get("status", "")))
+        except (SessionError, ValueError, TypeError) as exc:
+            raise HTTPError(409, reason=str(exc)) from None
+        self.reply({**view, "join_url": self.join_url(room.code)})
+
+
+class ExportHandler(_Base):
+    async def get(self, code: str) -> None:
+        require_trainer(self, self.hub)
+        room = await self.room(code)
+        self.set_header("Content-Type", "text/csv; charset=utf-8")
+        self.set_header("Content-Disposition",
+                        f'attachment; filename="workshop-{room.code}.csv"')
+        self.finish("\ufeff" + room.export_csv())  # the BOM makes Excel read UTF-8
+
+
+class QrHandler(_Base):
+    async def get(self, code: str) -> None:
+        import qrcode
+        import qrcode.image.svg
+
+        room = await self.room(code)
+        image = qrcode.make(self.join_url(room.code), image_factory=qrcode.image.svg.SvgPathImage,
+                            border=2)
+        self.set_header("Content-Type", "image/svg+xml")
+        self.set_header("Cache-Control", "private, max-age=3600")
+        self.finish(image.to_string())
+
+
+def workshop_handlers(base_url: str) -> list[tuple]:
+    """Handler specs for the workshop, for :meth:`KitVoila.init_handlers` to append."""
+    hub = Hub(base_url)
+    route = lambda path: url_path_join(base_url, "workshop", path)  # noqa: E731
+    code = r"([A-Za-z0-9-]{1,16})"
+    kw = {"hub": hub}
+    return [
+        (url_path_join(base_url, "workshop/?"), PageHandler, {**kw, "page": "learner.html"}),
+        (route("trainer/?"), PageHandler, {**kw, "page": "trainer.html"}),
+        (route("static/(.*)"), StaticFileHandler, {"path": str(PAGES)}),
+        (route("api/join"), JoinHandler, kw),
+        (route("api/me"), MeHandler, kw),
+        (route("api/answer"), AnswerHandler, kw),
+        (route("api/stream"), LearnerStreamHandler, kw),
+        (route("api/sessions/?"), SessionsHandler, kw),
+        (route(f"api/sessions/{code}"), TrainerViewHandler, kw),
+        (route(f"api/sessions/{code}/stream"), TrainerStreamHandler, kw),
+        (route(f"api/sessions/{code}/control"), ControlHandler, kw),
+        (route(f"api/sessions/{code}/moderate"), ModerateHandler, kw),
+        (route(f"api/sessions/{code}/export.csv"), ExportHandler, kw),
+        (route(f"qr/{code}.svg"), QrHandler, kw),
+    ]
