@@ -262,6 +262,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_commands(sub)
 
+    from msp_learn.cli_workshop import add_commands as add_workshop_commands
+
+    add_workshop_commands(sub)
+
     p = sub.add_parser("schema", help="write JSON Schema files for editor completion")
     p.add_argument("--out", help="folder to write to (default: msp_learn/schemas/json)")
     p.set_defaults(func=cmd_schema)

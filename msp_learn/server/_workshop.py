@@ -227,7 +227,7 @@ class _Stream(_Base):
     async def stream(self, room) -> None:
         self.set_header("Content-Type", "text/event-stream; charset=utf-8")
         self.set_header("X-Accel-Buffering", "no")
-        changed = asyncio.Event()
+        changed = self._changed = asyncio.Event()
 
         def listener(what: str) -> None:
             if what in self.wants:
@@ -257,7 +257,8 @@ class _Stream(_Base):
         await self.flush()
 
     def on_connection_close(self) -> None:
-        self._closed = True
+        if getattr(self, "_changed", None) is not None:
+            self._changed.set()  # wake the loop: its next write fails and it leaves
 
 
 class LearnerStreamHandler(_Stream):

@@ -1,0 +1,206 @@
+"""Browser test of the live workshop: one trainer page and ten learner pages in Chromium.
+
+The workshop's pages need no kernel, so this module starts its own kit server with no
+preheated pool (the same server and handlers ``msp-learn serve`` runs).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import httpx
+import pytest
+
+from msp_learn.server import spawn, stop, wait_until_listening
+
+from .harness import ARTIFACTS, REPO, describe_violations, free_port
+
+pytestmark = pytest.mark.browser
+
+TOKEN = "browser-test-trainer-key"
+LEARNERS = 10
+HOSTILE = ['<img src=x onerror="window.__pwned=1">', "<script>window.__pwned=1</script>",
+           "=HYPERLINK(\"http://x\")"]
+HOSTILE_ALIAS = "<b onclick=window.__pwned=1>Bo</b>"
+WAIT = 20_000
+
+
+@pytest.fixture(scope="module")
+def workshop_server(tmp_path_factory):
+    data = tmp_path_factory.mktemp("workshop-data")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    with (ARTIFACTS / "workshop-server.log").open("w") as log:
+        proc = spawn(apps_dir=REPO / "voila_apps", port=port, pool_size=0, stdout=log,
+                     stderr=subprocess.STDOUT,
+                     env={**os.environ, "MSP_LEARN_DATA": str(data),
+                          "MSP_LEARN_DB": f"sqlite:///{data / 'store.sqlite'}",
+                          "MSP_LEARN_TRAINER_TOKEN": TOKEN, "MSP_LEARN_CONTENT": str(REPO)})
+    try:
+        yield wait_until_listening(proc, "127.0.0.1", port, timeout=90)
+    finally:
+        stop(proc)
+
+
+def _start(url: str, plan: list[str]) -> str:
+    response = httpx.post(f"{url}workshop/api/sessions", json={"title": "Browser room",
+                          "plan": plan}, headers={"X-Workshop-Trainer": TOKEN}, timeout=60)
+    assert response.status_code == 200, response.text
+    return response.json()["code"]
+
+
+def _count(trainer, value: str) -> str:
+    return trainer.locator(f'.bars li[data-value="{value}"] .count').get_attribute(
+        "data-count", timeout=WAIT)
+
+
+def _wait_counts(trainer, expected: dict[str, int]) -> None:
+    script = """(expected) => Object.entries(expected).every(([v, n]) => {
+        const c = document.querySelector(`.bars li[data-value="${v}"] .count`);
+        return c && c.dataset.count === String(n); })"""
+    trainer.wait_for_function(script, arg=expected, timeout=WAIT)
+
+
+def test_a_room_of_ten_follows_the_trainer(workshop_server, browser, screenshot, axe):
+    """Do ten learners join, follow pushes without reloading, and have every vote charted;
+    do lock, reveal and reset reach every screen; does hostile text never run; does a
+    learner who reloads, or whose answer is resent after a lost connection, count once?"""
+    url = workshop_server
+    code = _start(url, ["myth:msp-just-a-chat", "text:One thing you will do differently",
+                        "scale:How confident are you now?"])
+    trainer_ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    trainer = trainer_ctx.new_page()
+    trainer.goto(f"{url}workshop/trainer?code={code}#token={TOKEN}")
+    trainer.locator("#join-code").filter(has_text=code).wait_for(timeout=WAIT)
+    assert "token" not in trainer.url  # the key is taken out of the address bar
+
+    learners = []
+    for i in range(LEARNERS):
+        ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
+        page = ctx.new_page()
+        page.goto(f"{url}workshop?code={code.lower()}")
+        page.fill("#alias", HOSTILE_ALIAS if i == 1 else f"Learner {i}")
+        page.click("#join-button")
+        learners.append(page)
+    for page in learners:
+        page.get_by_text("Waiting for the trainer's first question").wait_for(timeout=WAIT)
+    trainer.locator("#joined").filter(has_text="10 people have joined").wait_for(timeout=WAIT)
+    assert axe(learners[0]) == [], describe_violations(axe(learners[0]))
+
+    # push: every screen follows without a reload
+    trainer.click("#next")
+    votes = ["myth"] * 7 + ["reality"] * 3
+    for page, vote in zip(learners, votes, strict=True):
+        page.locator(f'button[data-value="{vote}"]').click(timeout=WAIT)
+    for page, vote in zip(learners, votes, strict=True):
+        page.locator(f'button[data-value="{vote}"][aria-pressed="true"]').wait_for(timeout=WAIT)
+    _wait_counts(trainer, {"myth": 7, "reality": 3})
+    trainer.get_by_text("10 of 10 answered").wait_for(timeout=WAIT)
+    # a changed vote replaces the first: still ten answers
+    learners[9].locator('button[data-value="myth"]').click()
+    _wait_counts(trainer, {"myth": 8, "reality": 2})
+    trainer.get_by_text("10 of 10 answered").wait_for(timeout=WAIT)
+    screenshot(learners[0], "learner-390")
+
+    # lock: learners' buttons close; unlock opens them again
+    trainer.click("#lock")
+    for page in learners:
+        page.get_by_text("Answers are closed.").wait_for(timeout=WAIT)
+        assert page.locator('button[data-value="myth"]').is_disabled()
+    trainer.click("#unlock")
+    learners[0].locator('button[data-value="myth"]:not([disabled])').wait_for(timeout=WAIT)
+
+    # reveal: the answer reaches every screen and is marked on the chart in words
+    assert trainer.locator(".bars li.correct").count() == 0
+    trainer.click("#reveal")
+    for page in learners:
+        page.get_by_text("The answer: Myth").wait_for(timeout=WAIT)
+    assert trainer.locator('.bars li.correct[data-value="myth"]').count() == 1
+    screenshot(trainer, "trainer-1280")
+    trainer.set_viewport_size({"width": 1920, "height": 1080})
+    screenshot(trainer, "trainer-1920")
+    trainer.set_viewport_size({"width": 1280, "height": 900})
+    assert axe(trainer) == [], describe_violations(axe(trainer))
+
+    # reset: answers cleared everywhere, voting open again
+    trainer.click("#reset")
+    trainer.get_by_text("0 of 10 answered").wait_for(timeout=WAIT)
+    trainer.get_by_text("Results appear when at least 3 people").wait_for(timeout=WAIT)
+    for page in learners:
+        page.locator('button[data-value="myth"][aria-pressed="false"]:not([disabled])').wait_for(
+            timeout=WAIT)
+    for page in learners[:4]:
+        page.locator('button[data-value="reality"]').click()
+    _wait_counts(trainer, {"myth": 0, "reality": 4})
+
+    # a reload comes back to the current activity with the learner's answer
+    learners[0].reload()
+    learners[0].locator('button[data-value="reality"][aria-pressed="true"]').wait_for(timeout=WAIT)
+
+    # an answer given while offline is sent when the connection is back, and counted once
+    offline = learners[5]
+    offline.context.set_offline(True)
+    offline.locator('button[data-value="myth"]').click()
+    offline.get_by_text("Not sent yet").wait_for(timeout=WAIT)
+    offline.context.set_offline(False)
+    offline.locator('button[data-value="myth"][aria-pressed="true"]').wait_for(timeout=WAIT)
+    _wait_counts(trainer, {"myth": 1, "reality": 4})
+    trainer.get_by_text("5 of 10 answered").wait_for(timeout=WAIT)
+
+    # free text: hidden until shown, hostile text shown as text and never run
+    trainer.click("#next")
+    texts = [*HOSTILE, "Ask what they want", "Listen first", "Check capacity",
+             "Record their words", "Involve an advocate", "Be curious", "Stay with it"]
+    for page, text in zip(learners, texts, strict=True):
+        page.locator("#text-answer").fill(text, timeout=WAIT)
+        page.get_by_role("button", name="Send").click()
+    for page in learners:
+        page.get_by_text("Your answer:").wait_for(timeout=WAIT)
+    trainer.get_by_text("10 of 10 answered").wait_for(timeout=WAIT)
+    assert trainer.locator("#stage .entries li").count() == 0  # nothing shown yet
+    trainer.click("#moderation summary")
+    for _ in range(len(texts)):
+        trainer.locator('#queue button[data-status="shown"]').first.click()
+        trainer.wait_for_timeout(100)
+    trainer.wait_for_function("() => document.querySelectorAll('#stage .entries li').length === 10",
+                              timeout=WAIT)
+    shown = trainer.locator("#stage .entries li").all_inner_texts()
+    assert set(HOSTILE) <= set(shown)
+    trainer.locator("#queue li").filter(has_text=HOSTILE[0]).locator(
+        'button[data-status="removed"]').click()
+    trainer.wait_for_function("() => document.querySelectorAll('#stage .entries li').length === 9",
+                              timeout=WAIT)
+    assert trainer.get_by_text(HOSTILE_ALIAS, exact=False).count() >= 1  # alias as text
+    screenshot(trainer, "trainer-text")
+    for page in [trainer, *learners]:
+        assert page.evaluate("() => window.__pwned") is None
+        assert page.locator("main img:not(#qr), main script, main b").count() == 0
+
+    # the export neutralises formula-like cells
+    csv_text = httpx.get(f"{url}workshop/api/sessions/{code}/export.csv",
+                         headers={"X-Workshop-Trainer": TOKEN}).text
+    assert "'=HYPERLINK" in csv_text and ",=HYPERLINK" not in csv_text
+
+    # learners follow to the next activity and to the end without reloading
+    trainer.click("#next")
+    for page in learners:
+        page.locator('.scale button[data-value="3"]').wait_for(timeout=WAIT)
+    trainer.once("dialog", lambda dialog: dialog.accept())
+    trainer.click("#end")
+    for page in learners:
+        page.get_by_text("The workshop has ended").wait_for(timeout=WAIT)
+    for page in [trainer, *learners]:
+        page.context.close()
+
+
+def test_trainer_endpoints_refuse_without_the_key(workshop_server):
+    """Is every trainer action refused, with a plain message, without the trainer key?"""
+    code = _start(workshop_server, ["myth:msp-just-a-chat"])
+    base = f"{workshop_server}workshop/api/sessions"
+    for method, path in (("POST", ""), ("GET", f"/{code}"), ("POST", f"/{code}/control"),
+                         ("GET", f"/{code}/export.csv"), ("POST", f"/{code}/moderate")):
+        response = httpx.request(method, base + path, json={"action": "next"},
+                                 headers={"X-Workshop-Trainer": "wrong"})
+        assert response.status_code == 403
+        assert "Only the trainer" in response.json()["error"]
