@@ -22,6 +22,7 @@ Routes (under the server's base URL):
 from __future__ import annotations
 
 import asyncio
+import functools
 import hmac
 import html
 import json
@@ -86,12 +87,18 @@ class Hub:
         return self._workshops
 
 
-def _open_workshops():
+@functools.cache
+def _catalogue():
     from msp_learn.content import load_default
+
+    return load_default()
+
+
+def _open_workshops():
     from msp_learn.store import Store
     from msp_learn.workshop.room import Workshops
 
-    return Workshops(Store(), load_default())
+    return Workshops(Store(), _catalogue())
 
 
 def require_trainer(handler: RequestHandler, hub: Hub) -> None:
