@@ -152,8 +152,9 @@ class WorkshopStore:
         with self._store._write() as conn:
             fresh = conn.execute(
                 insert_ignoring_conflict(conn, workshop_answer_keys, ["participant_id", "key"])
-                .values(participant_id=participant_id, key=key, received_at=stamp)).rowcount
-            if not fresh:
+                .values(participant_id=participant_id, key=key, received_at=stamp)
+                .returning(workshop_answer_keys.c.id)).first()  # no row: the key was seen
+            if fresh is None:
                 return AnswerWrite(duplicate=True)
             replaced = conn.scalar(select(workshop_answers.c.id).where(
                 workshop_answers.c.participant_id == participant_id,
