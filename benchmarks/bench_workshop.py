@@ -208,7 +208,9 @@ def run_size(learners: int, args) -> dict:
         server = psutil.Process(proc.pid)
         httpx.get(base + "workshop", timeout=60)
         rss_start = server.memory_info().rss
+        me = psutil.Process()
         cpu_start, wall_start = sum(server.cpu_times()[:2]), time.perf_counter()
+        client_start = sum(me.cpu_times()[:2])
         peak = [rss_start]
 
         async def main() -> dict:
@@ -227,6 +229,7 @@ def run_size(learners: int, args) -> dict:
         result = asyncio.run(main())
         wall = time.perf_counter() - wall_start
         cpu = sum(server.cpu_times()[:2]) - cpu_start
+        client_cpu = sum(me.cpu_times()[:2]) - client_start
         rss_end = server.memory_info().rss
     finally:
         stop(proc)
@@ -245,7 +248,7 @@ def run_size(learners: int, args) -> dict:
         "push_to_ack_max": max(result["push_to_ack"], default=float("nan")),
         "within_2s": sum(t <= 2.0 for t in result["push_to_ack"]),
         "server_cpu_s": round(cpu, 1), "wall_s": round(wall, 1),
-        "server_cpu_share": round(cpu / wall, 2),
+        "server_cpu_share": round(cpu / wall, 2), "client_cpu_s": round(client_cpu, 1),
         "server_rss_mb_start": round(rss_start / 2**20), "server_rss_mb_peak": round(peak[0] / 2**20),
         "server_rss_mb_end": round(rss_end / 2**20),
     }
@@ -269,8 +272,9 @@ def main(argv=None) -> int:
         results.append(summary)
         print(json.dumps(summary), flush=True)
     print("\n| learners | db | sent | stored | charted | equal | join→ready p50/p95 | "
-          "answer→trainer p50/p95 | push→ack p95 (max) | ≤2 s | server CPU | RSS peak |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "answer→trainer p50/p95 | push→ack p95 (max) | ≤2 s | server CPU | learners' CPU | "
+          "server RSS peak |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for s in results:
         print(f"| {s['learners']} | {s['database']} | {s['sent']} | {s['stored']} | "
               f"{s['charted']} | {'yes' if s['all_equal'] else 'NO'} | "
@@ -278,7 +282,8 @@ def main(argv=None) -> int:
               f"{s['to_view_p50']:.2f} / {s['to_view_p95']:.2f} s | "
               f"{s['push_to_ack_p95']:.2f} s ({s['push_to_ack_max']:.2f}) | "
               f"{s['within_2s']}/{s['sent']} | {s['server_cpu_s']} s in {s['wall_s']} s "
-              f"({s['server_cpu_share']:.0%}) | {s['server_rss_mb_peak']} MB |")
+              f"({s['server_cpu_share']:.0%}) | {s['client_cpu_s']} s | "
+              f"{s['server_rss_mb_peak']} MB |")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
     return 0 if all(s["all_equal"] and not s["errors"] for s in results) else 1

@@ -45,6 +45,7 @@ TOKEN_ENV = "MSP_LEARN_TRAINER_TOKEN"
 TOKEN_FILE = "workshop-trainer-token"
 HEARTBEAT_SECONDS = 15.0
 TRAINER_COALESCE_SECONDS = 0.05
+BATCH_WINDOW_SECONDS = 0.005
 
 
 def token_path() -> Path:
@@ -68,13 +69,52 @@ def trainer_token() -> str:
     return path.read_text("utf-8").strip()
 
 
+class Batcher:
+    """Answers arriving within a few milliseconds of each other are written in one
+    transaction (group commit): one disk flush per burst instead of one per answer, so a
+    room answering at once does not queue behind the disk. Each answer is acknowledged only
+    after its transaction commits."""
+
+    def __init__(self, window: float = BATCH_WINDOW_SECONDS) -> None:
+        self.window = window
+        self._pending: dict[Any, list[tuple[int, Any, str, asyncio.Future]]] = {}
+        self._scheduled = False
+
+    def submit(self, room, participant_id: int, value: Any, key: str) -> asyncio.Future:
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        self._pending.setdefault(room, []).append((participant_id, value, key, future))
+        if not self._scheduled:
+            self._scheduled = True
+            loop.call_later(self.window, self.flush)
+        return future
+
+    def flush(self) -> None:
+        self._scheduled = False
+        pending, self._pending = self._pending, {}
+        for room, items in pending.items():
+            try:
+                results = room.answer_many([(p, v, k) for p, v, k, _ in items])
+            except Exception as exc:  # noqa: BLE001 - every waiting learner hears of it
+                results = [exc] * len(items)
+            for (*_, future), result in zip(items, results, strict=True):
+                if future.done():  # the learner went away
+                    continue
+                if isinstance(result, BaseException):
+                    future.set_exception(result)
+                else:
+                    future.set_result(result)
+
+
 class Hub:
-    """What the handlers share: the rooms (made on first use) and the trainer key."""
+    """What the handlers share: the rooms (made on first use), the answer batcher and the
+    trainer key."""
 
     def __init__(self, base_url: str, public_url: str | None = None) -> None:
         self.base_url = base_url
         self.public_url = public_url or os.environ.get("MSP_LEARN_PUBLIC_URL")
         self.token = trainer_token()
+        self.batcher = Batcher()
         self._workshops = None
         self._lock = asyncio.Lock()
 
@@ -217,7 +257,7 @@ class AnswerHandler(_Base):
         if not isinstance(key, str) or not key:
             raise HTTPError(400, reason="The answer came without its key; reload the page.")
         try:
-            self.reply(room.answer(pid, data.get("value"), key))
+            self.reply(await self.hub.batcher.submit(room, pid, data.get("value"), key))
         except SessionError as exc:
             raise _user_error(exc) from None
 

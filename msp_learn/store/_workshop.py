@@ -144,26 +144,39 @@ class WorkshopStore:
     def answer(self, session_id: int, participant_id: int, run: int, value: Any, *, key: str,
                status: str = "shown", flagged: bool = False) -> AnswerWrite:
         """Record one answer once, replacing the participant's earlier answer to ``run``."""
-        key = r.check_key(key)
-        if key is None:
-            raise ValueError("an answer needs a key made on the learner's device")
+        return self.answer_many(session_id, [(participant_id, run, value, key, status,
+                                              flagged)])[0]
+
+    def answer_many(self, session_id: int,
+                    answers: list[tuple[int, int, Any, str, str, bool]]) -> list[AnswerWrite]:
+        """Record several answers ``(participant, run, value, key, status, flagged)`` in one
+        transaction (one disk flush for a burst), in order; each as :meth:`answer` would."""
+        rows = []
+        for participant_id, run, value, key, status, flagged in answers:
+            if r.check_key(key) is None:
+                raise ValueError("an answer needs a key made on the learner's device")
+            rows.append((participant_id, run, json.dumps({"value": value}, ensure_ascii=False),
+                         key, status, int(flagged)))
         stamp = r.now()
-        encoded = json.dumps({"value": value}, ensure_ascii=False)
+        results = []
         with self._store._write() as conn:
-            fresh = conn.execute(
-                insert_ignoring_conflict(conn, workshop_answer_keys, ["participant_id", "key"])
-                .values(participant_id=participant_id, key=key, received_at=stamp)
-                .returning(workshop_answer_keys.c.id)).first()  # no row: the key was seen
-            if fresh is None:
-                return AnswerWrite(duplicate=True)
-            replaced = conn.scalar(select(workshop_answers.c.id).where(
-                workshop_answers.c.participant_id == participant_id,
-                workshop_answers.c.run == run)) is not None
-            upsert(conn, workshop_answers, dict(
-                session_id=session_id, participant_id=participant_id, run=run, answer=encoded,
-                status=status, flagged=int(flagged), key=key, answered_at=stamp),
-                keys=["participant_id", "run"])
-        return AnswerWrite(replaced=replaced)
+            for participant_id, run, encoded, key, status, flagged in rows:
+                fresh = conn.execute(
+                    insert_ignoring_conflict(conn, workshop_answer_keys, ["participant_id", "key"])
+                    .values(participant_id=participant_id, key=key, received_at=stamp)
+                    .returning(workshop_answer_keys.c.id)).first()  # no row: the key was seen
+                if fresh is None:
+                    results.append(AnswerWrite(duplicate=True))
+                    continue
+                replaced = conn.scalar(select(workshop_answers.c.id).where(
+                    workshop_answers.c.participant_id == participant_id,
+                    workshop_answers.c.run == run)) is not None
+                upsert(conn, workshop_answers, dict(
+                    session_id=session_id, participant_id=participant_id, run=run,
+                    answer=encoded, status=status, flagged=flagged, key=key, answered_at=stamp),
+                    keys=["participant_id", "run"])
+                results.append(AnswerWrite(replaced=replaced))
+        return results
 
     def set_status(self, participant_id: int, run: int, status: str) -> None:
         with self._store._write() as conn:

@@ -152,21 +152,55 @@ class Room:
         return self._secrets[secret]
 
     def answer(self, participant_id: int, value: Any, key: str) -> dict[str, Any]:
-        """Take one answer (once per key); returns the learner's view with ``duplicate``."""
-        clean = self.session.check_answer(participant_id, value)
-        run = self.session.run
-        text = self.session.current.kind == "text"
-        flagged = text and self._words.flags(clean)
-        status = "hidden" if text else "shown"
-        try:
-            write = self._wstore.answer(self.id, participant_id, run, clean, key=key,
-                                        status=status, flagged=flagged)
-        except ValueError as exc:
-            raise SessionError(f"That answer could not be saved: {exc}") from None
-        if not write.duplicate:
-            self.session.record(participant_id, run, clean, status=status, flagged=flagged)
-            self._announce("tally")
-        return {**self.learner_view(participant_id), "duplicate": write.duplicate}
+        """Take one answer (once per key); returns the learner's view with ``duplicate``.
+        Raises SessionError when it cannot be taken."""
+        result = self.answer_many([(participant_id, value, key)])[0]
+        if isinstance(result, SessionError):
+            raise result
+        return result
+
+    def answer_many(self, answers: list[tuple[int, Any, str]]) -> list[dict | SessionError]:
+        """Take a burst of ``(participant, value, key)`` answers in one store transaction.
+
+        Each result is the learner's view (with ``duplicate``) or the SessionError saying
+        why that answer was refused; the others are still taken.
+        """
+        results: list[dict | SessionError | None] = [None] * len(answers)
+        rows, where = [], []
+        s = self.session
+        for i, (participant_id, value, key) in enumerate(answers):
+            try:
+                clean = s.check_answer(participant_id, value)
+            except SessionError as exc:
+                results[i] = exc
+                continue
+            if not isinstance(key, str) or not key:
+                results[i] = SessionError("The answer came without its key; reload the page.")
+                continue
+            text = s.current.kind == "text"
+            flagged = text and self._words.flags(clean)
+            rows.append((participant_id, s.run, clean, key, "hidden" if text else "shown",
+                         flagged))
+            where.append(i)
+        if rows:
+            try:
+                writes = self._wstore.answer_many(self.id, rows)
+            except ValueError as exc:
+                error = SessionError(f"That answer could not be saved: {exc}")
+                for i in where:
+                    results[i] = error
+                return results
+            fresh = False
+            for row, write in zip(rows, writes, strict=True):
+                participant_id, run, clean, _key, status, flagged = row
+                if not write.duplicate:
+                    s.record(participant_id, run, clean, status=status, flagged=flagged)
+                    fresh = True
+            for i, row, write in zip(where, rows, writes, strict=True):
+                results[i] = {**self.learner_view(row[0]), "duplicate": write.duplicate}
+            if fresh:
+                self._announce("tally")
+        return results
 
     def learner_view(self, participant_id: int) -> dict[str, Any]:
         return {**self.session.public(), "alias": self.session.participants.get(participant_id),

@@ -24,7 +24,7 @@ TOKEN = "browser-test-trainer-key"
 LEARNERS = 10
 HOSTILE = ['<img src=x onerror="window.__pwned=1">', "<script>window.__pwned=1</script>",
            "=HYPERLINK(\"http://x\")"]
-HOSTILE_ALIAS = "<b onclick=window.__pwned=1>Bo</b>"
+HOSTILE_ALIAS = "<img src=x onerror=__pwned=1>"  # 29 characters: a whole alias
 WAIT = 20_000
 
 

@@ -207,3 +207,21 @@ def test_the_sample_plan_walks_a_case_study_down_the_rooms_branch(workshops):
     room.control("next")
     assert room.session.current.source.get("node", room.session.current.source.get("ending")) \
         == decision.branches[pick]
+
+
+def test_a_burst_is_taken_in_one_go_without_losing_or_doubling(workshops):
+    """In one burst, is a resend counted once, a changed vote counted once with the new
+    value, and a refused answer refused alone?"""
+    room = workshops.start("T", ["myth:msp-just-a-chat"])
+    a, b, c = (room.join(x)[0] for x in ("A", "B", "C"))
+    room.control("push", index=0)
+    results = room.answer_many([(a, "myth", "a1"), (a, "myth", "a1"), (b, "myth", "b1"),
+                                (b, "reality", "b2"), (c, "maybe", "c1"), (99, "myth", "x")])
+    assert [r["duplicate"] if isinstance(r, dict) else type(r).__name__ for r in results] == [
+        False, True, False, False, "SessionError", "SessionError"]
+    assert "Choose one" in str(results[4]) and "not in this workshop" in str(results[5])
+    view = room.trainer_view()["tally"]
+    assert view["answered"] == 2
+    assert room.session.mine(b) == "reality"
+    assert sorted((x.alias, x.value) for x in room._wstore.answers(room.id)) == [
+        ("A", "myth"), ("B", "reality")]

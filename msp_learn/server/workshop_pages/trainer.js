@@ -14,6 +14,7 @@
   const code = params.get("code");
   let token = null;
   let view = null;
+  let said = "";  // what the screen-reader status last announced
 
   const hash = new URLSearchParams(location.hash.slice(1));
   if (hash.get("token")) {
@@ -206,6 +207,17 @@
     drawPlan();
     drawStage();
     drawQueue();
+    announce();
+  }
+
+  // Announce changes of activity or state only, not every incoming answer.
+  function announce() {
+    const a = view.full;
+    const parts = [a ? a.title : (view.status === "ended" ? "Workshop ended" : "Waiting room")];
+    if (a && view.status === "locked") parts.push("answers locked");
+    if (view.revealed) parts.push("answer revealed");
+    const text = parts.join(", ");
+    if (text !== said) { said = text; $("announce").textContent = text; }
   }
 
   function drawPlan() {
