@@ -47,14 +47,14 @@ def cmd_start(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from msp_learn.content import load_default
+    from msp_learn.content import load_catalogue
     from msp_learn.store import Store
     from msp_learn.workshop import CodeError
     from msp_learn.workshop.room import Workshops
 
     with Store(args.db) as store:
         try:
-            text = Workshops(store, load_default()).get(args.code).export_csv()
+            text = Workshops(store, load_catalogue()).get(args.code).export_csv()
         except CodeError as exc:
             print(f"msp-learn workshop export: error: {exc}", file=sys.stderr)
             return 2

@@ -129,9 +129,9 @@ class Hub:
 
 @functools.cache
 def _catalogue():
-    from msp_learn.content import load_default
+    from msp_learn.content import load_catalogue
 
-    return load_default()
+    return load_catalogue()
 
 
 def _open_workshops():

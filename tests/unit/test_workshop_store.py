@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import create_engine, insert, inspect
 
-from msp_learn.content import load_default
+from msp_learn.content import load_catalogue
 from msp_learn.store import STEPS, Store, WorkshopStore, _schema
 from msp_learn.workshop import CodeError, SessionError
 from msp_learn.workshop.activities import ActivityError
@@ -46,7 +46,7 @@ def store(url):
 
 @pytest.fixture(scope="module")
 def catalogue():
-    return load_default()
+    return load_catalogue()
 
 
 @pytest.fixture
