@@ -136,9 +136,11 @@ def _catalogue():
 
 def _open_workshops():
     from msp_learn.store import Store
+    from msp_learn.workshop.moderation import WordFilter
     from msp_learn.workshop.room import Workshops
 
-    return Workshops(Store(), _catalogue())
+    extra = os.environ.get("MSP_LEARN_WORKSHOP_WORDS")  # a council's own blocked words
+    return Workshops(Store(), _catalogue(), WordFilter(extra=extra or None))
 
 
 def require_trainer(handler: RequestHandler, hub: Hub) -> None:
