@@ -208,3 +208,36 @@ def test_trainer_endpoints_refuse_without_the_key(workshop_server):
                                  headers={"X-Workshop-Trainer": "wrong"})
         assert response.status_code == 403
         assert "Only the trainer" in response.json()["error"]
+
+
+def test_a_learner_who_loses_the_connection_catches_up(workshop_server, browser, screenshot):
+    """When a learner's connection drops, does the page say so, reconnect by itself, and
+    show what the trainer pushed meanwhile, without a reload?"""
+    url = workshop_server
+    code = _start(url, ["myth:msp-just-a-chat", "scale:How sure are you?"])
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
+    page = ctx.new_page()
+    page.goto(f"{url}workshop?code={code}")
+    page.fill("#alias", "Traveller")
+    page.click("#join-button")
+    page.get_by_text("Connected").wait_for(timeout=WAIT)
+
+    def control(action):
+        response = httpx.post(f"{url}workshop/api/sessions/{code}/control",
+                              json={"action": action}, headers={"X-Workshop-Trainer": TOKEN})
+        assert response.status_code == 200, response.text
+
+    control("next")
+    page.locator('button[data-value="myth"]').click(timeout=WAIT)
+    page.locator('button[data-value="myth"][aria-pressed="true"]').wait_for(timeout=WAIT)
+    navigations = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+    ctx.set_offline(True)
+    page.get_by_text("Connection lost: reconnecting").wait_for(timeout=WAIT)
+    control("next")  # pushed while the learner is away
+    ctx.set_offline(False)
+    page.locator('.scale button[data-value="3"]').wait_for(timeout=30_000)
+    page.get_by_text("Connected").wait_for(timeout=WAIT)
+    assert navigations == []  # caught up without a reload
+    screenshot(page, "caught-up")
+    ctx.close()
