@@ -12,7 +12,7 @@ from msp_learn.workshop.room import SAMPLE_PLAN
 
 
 def cmd_start(args: argparse.Namespace) -> int:
-    from msp_learn.server._workshop import token_path, trainer_token
+    from msp_learn.workshop.trainer_key import token_path, trainer_token
 
     base = args.url.rstrip("/") + "/"
     body = json.dumps({"title": args.title, "plan": args.add or list(SAMPLE_PLAN)}).encode()

@@ -27,8 +27,6 @@ import hmac
 import html
 import json
 import os
-import secrets
-import stat
 from pathlib import Path
 from typing import Any
 
@@ -39,34 +37,12 @@ from tornado.web import HTTPError, RequestHandler, StaticFileHandler
 from msp_learn.workshop.activities import ActivityError
 from msp_learn.workshop.codes import CodeError
 from msp_learn.workshop.session import SessionError
+from msp_learn.workshop.trainer_key import trainer_token
 
 PAGES = Path(__file__).resolve().parent / "workshop_pages"
-TOKEN_ENV = "MSP_LEARN_TRAINER_TOKEN"
-TOKEN_FILE = "workshop-trainer-token"
 HEARTBEAT_SECONDS = 15.0
 TRAINER_COALESCE_SECONDS = 0.05
 BATCH_WINDOW_SECONDS = 0.005
-
-
-def token_path() -> Path:
-    from msp_learn.store import data_dir
-
-    return data_dir() / TOKEN_FILE
-
-
-def trainer_token() -> str:
-    """The key that lets a trainer run workshops: ``$MSP_LEARN_TRAINER_TOKEN``, else the one
-    in the data folder's ``workshop-trainer-token`` file (made, readable only by its owner,
-    the first time)."""
-    if os.environ.get(TOKEN_ENV):
-        return os.environ[TOKEN_ENV]
-    path = token_path()
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, stat.S_IRUSR | stat.S_IWUSR)
-        with os.fdopen(fd, "w") as out:
-            out.write(secrets.token_urlsafe(24) + "\n")
-    return path.read_text("utf-8").strip()
 
 
 class Batcher:

@@ -18,7 +18,7 @@ PACKAGE = ROOT / "msp_learn"
 #: The house picture, top row first (keep in step with docs/house.md).
 ROWS: list[set[str]] = [
     {"cli"},
-    {"cli_learner", "server", "apps"},
+    {"cli_learner", "cli_workshop", "server", "apps"},
     {"widgets", "grading", "reports", "workshop"},
     {"tracking"},
     {"cpd", "coverage"},
