@@ -266,6 +266,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_workshop_commands(sub)
 
+    from msp_learn.grading._cli import add_commands as add_course_commands
+
+    add_course_commands(sub)
+
     p = sub.add_parser("schema", help="write JSON Schema files for editor completion")
     p.add_argument("--out", help="folder to write to (default: msp_learn/schemas/json)")
     p.set_defaults(func=cmd_schema)

@@ -1,0 +1,126 @@
+"""nbgrader steps the kit adds: a sanitize step before grading, a clean-up step for feedback,
+and a hook that sets aside a notebook that cannot be read.
+
+``course init`` writes these into ``nbgrader_config.py``:
+
+- ``DropForeignCells`` runs in ``Autograde.sanitize_preprocessors`` after ``OverwriteCells``
+  (which restores locked cells from the gradebook): it removes every code cell that is not in
+  the source notebook, so a cell a learner added (for example one that patches ``json.load``)
+  never runs during grading.
+- ``FeedbackCleanup`` runs in ``GenerateFeedback.preprocessors`` after ``GetGrades`` and before
+  ``ClearHiddenTests``: it cuts errors to one plain line (a traceback repeats hidden lines),
+  removes widget and assessor-only outputs and the notebook's widget state.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Unicode
+
+ASSESSOR_ONLY = "msp-assessor-only"  # the same marker as msp_learn.grading.assessed
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def note_cell(text: str) -> nbformat.NotebookNode:
+    """A markdown note that grading added (no nbgrader metadata: it is never graded)."""
+    return nbformat.v4.new_markdown_cell(f"**Note from the grading:** {text}",
+                                         metadata={"msp_learn": {"note": True}})
+
+
+class DropForeignCells(NbGraderPreprocessor):
+    """Remove code cells that are not in the source notebook (learners write no code)."""
+
+    note = Unicode(
+        "{n} code cell(s) added to this notebook were removed before grading. Answers are "
+        "given with the buttons and boxes only, and were marked from the answers file.",
+        help="The note put at the top of a notebook from which added cells were removed.",
+    ).tag(config=True)
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        with Gradebook(info["db_url"]) as gb:
+            try:
+                source = gb.find_notebook(info["notebook"], info["assignment"])
+            except MissingEntry:
+                return nb, resources
+            known = {cell.name for cell in source.source_cells}
+        kept, seen, dropped = [], set(), 0
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+                if grade_id not in known or grade_id in seen:
+                    dropped += 1
+                    continue
+                seen.add(grade_id)
+            kept.append(cell)
+        nb.cells = kept
+        if dropped:
+            self.log.warning("Removed %d code cell(s) not in the source notebook", dropped)
+            nb.cells.insert(0, note_cell(self.note.format(n=dropped)))
+        return nb, resources
+
+
+def _assessor_only(output) -> bool:
+    if output.get("metadata", {}).get(ASSESSOR_ONLY):
+        return True
+    return ASSESSOR_ONLY in str(output.get("data", {}).get("text/html", ""))
+
+
+class FeedbackCleanup(NbGraderPreprocessor):
+    """Feedback a learner can read: plain errors, no widgets, nothing meant for assessors."""
+
+    error_text = Unicode(
+        "This part could not be checked, so it scored 0. Your assessor can tell you more.\n",
+        help="What replaces an error (and its traceback) in feedback.",
+    ).tag(config=True)
+
+    def preprocess(self, nb, resources):
+        nb.metadata.pop("widgets", None)
+        return super().preprocess(nb, resources)
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code":
+            return cell, resources
+        outputs = []
+        for output in cell.get("outputs", []):
+            if output.output_type == "error":
+                output = nbformat.v4.new_output("stream", name="stdout", text=self.error_text)
+            elif output.output_type == "stream" and output.get("name") == "stderr":
+                continue
+            elif output.output_type in ("display_data", "execute_result") and (
+                    WIDGET_VIEW in output.get("data", {}) or _assessor_only(output)):
+                continue
+            outputs.append(output)
+        cell.outputs = outputs
+        return cell, resources
+
+
+def set_aside_unreadable(assignment=None, student=None, notebooks=(), **_ignored) -> None:
+    """``Autograde.pre_convert_hook``: an unreadable notebook is kept beside the submission
+    (``.unreadable``) and replaced by the release notebook with a note, so the answers file
+    is still graded. Never raises (nbgrader logs a failed hook and carries on)."""
+    for path in map(Path, notebooks):
+        try:
+            nbformat.read(path, as_version=4)
+            continue
+        except Exception:  # noqa: BLE001 - any unreadable notebook: JSON, schema, encoding
+            pass
+        assignment_id = path.parent.name
+        course = path.parents[3]  # COURSE/submitted/STUDENT/ASSIGNMENT/NB.ipynb
+        release = course / "release" / assignment_id / path.name
+        if not release.is_file():
+            continue
+        shutil.move(path, path.with_name(path.name + ".unreadable"))
+        nb = nbformat.read(release, as_version=4)
+        nb.cells.insert(0, note_cell(
+            "the submitted notebook could not be read (it may be damaged), so it was replaced "
+            "by the released notebook and the answers were marked from the answers file. The "
+            "damaged file is kept beside the submission."))
+        nbformat.write(nb, path)
+        os.utime(path, None)

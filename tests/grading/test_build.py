@@ -1,0 +1,97 @@
+"""Building source notebooks from content (no nbgrader commands, no kernel)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from msp_learn.grading import BUILD_STEPS, CourseError, build_course, init_course
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "assessed"
+
+
+@pytest.fixture
+def course(tmp_path):
+    root = tmp_path / "course"
+    init_course(root)
+    shutil.copytree(EXAMPLE, root / "assessed", dirs_exist_ok=True)
+    myths = sorted(p.stem for p in (EXAMPLE / "exercises" / "myths").glob("*.yaml"))
+    (root / "course.yaml").write_text(yaml.safe_dump({"course_id": "c1", "assignments": [
+        {"id": "myths", "kind": "myths", "title": "Myths", "items": myths},
+        {"id": "risk", "kind": "risk", "title": "Risk",
+         "items": ["assessed-ray-missed-meals"]}]}))
+    return root
+
+
+def _cells(root, name):
+    return nbformat.read(root / "source" / name / f"{name}.ipynb", as_version=4).cells
+
+
+def test_init_writes_the_kits_nbgrader_settings(tmp_path):
+    """Does course init write a config with the kit's preprocessors, exchange and timeouts?"""
+    init_course(tmp_path / "c", course_id="team-a", timeout=90)
+    text = (tmp_path / "c" / "nbgrader_config.py").read_text()
+    for needle in ("DropForeignCells", "FeedbackCleanup", "ClearHiddenTests",
+                   "c.CollectApp.check_owner = False", "c.Execute.timeout = 90", "'team-a'",
+                   "add_missing_cells = True", "set_aside_unreadable"):
+        assert needle in text
+    assert (tmp_path / "c" / "exchange").is_dir()
+    with pytest.raises(CourseError, match="already has"):
+        init_course(tmp_path / "c")
+
+
+def test_keys_are_only_in_hidden_blocks_of_locked_test_cells(course):
+    """Is every key inside BEGIN/END HIDDEN TESTS of a locked, graded cell?"""
+    build_course(course)
+    for name in ("myths", "risk"):
+        for cell in _cells(course, name):
+            meta = cell.metadata["nbgrader"]
+            assert meta["locked"] is True
+            if "key=" in cell.source:
+                assert meta["grade"] and cell.cell_type == "code"
+                hidden = cell.source.split("### BEGIN HIDDEN TESTS")[1]
+                assert "key=" in hidden and "key=" not in cell.source.split("### BEGIN")[0]
+
+
+def test_every_assignment_has_autograded_items_and_the_rubric(course):
+    """Does the myth notebook hold one test per item and one task per rubric criterion?"""
+    build_course(course)
+    cells = _cells(course, "myths")
+    tests = [c for c in cells if c.metadata["nbgrader"]["grade"]]
+    tasks = [c for c in cells if c.metadata["nbgrader"].get("task")]
+    assert len(tests) == 4 and len(tasks) == 6
+    assert "Capacity and consent" in "".join(c.source for c in tasks)
+    risk = [c.metadata["nbgrader"]["points"] for c in _cells(course, "risk")
+            if c.metadata["nbgrader"]["grade"]]
+    assert risk == [1, 1, 2]
+    assert len(BUILD_STEPS) == 6
+
+
+def test_a_hand_edited_notebook_is_not_overwritten(course):
+    """Is a notebook changed since it was built kept unless --force?"""
+    build_course(course)
+    path = course / "source" / "myths" / "myths.ipynb"
+    path.write_text(path.read_text().replace("Statement 1", "Statement one"))
+    with pytest.raises(CourseError, match="changed since it was built"):
+        build_course(course)
+    build_course(course, force=True)
+    assert "Statement 1" in path.read_text()
+
+
+def test_practice_content_cannot_be_assessed(course):
+    """Is a myth from the kit's practice content refused (its answer ships in the kit)?"""
+    (course / "course.yaml").write_text(yaml.safe_dump({"course_id": "c1", "assignments": [
+        {"id": "myths", "kind": "myths", "title": "M", "items": ["msp-just-a-chat"]}]}))
+    with pytest.raises(CourseError, match="practice content"):
+        build_course(course)
+
+
+def test_a_bad_course_file_says_where(course):
+    """Does a wrong key in course.yaml give a message naming the file and field?"""
+    (course / "course.yaml").write_text("course_id: c1\nassignments:\n  - id: x\n    kind: quiz\n")
+    with pytest.raises(CourseError, match=r"course.yaml: assignments.0.kind"):
+        build_course(course)

@@ -1,0 +1,34 @@
+"""The installed package holds no assessed key (the wheel is built and searched)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO / "examples" / "assessed" / "exercises"
+
+
+def test_the_wheel_holds_no_assessed_item_or_key(tmp_path):
+    """Does the built wheel contain no assessed item, reality text or hidden test?"""
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
+                    "-q", "-w", str(tmp_path), str(REPO)], check=True, timeout=600,
+                   capture_output=True)
+    wheel = next(tmp_path.glob("msp_learn-*.whl"))
+    with zipfile.ZipFile(wheel) as zf:
+        names = zf.namelist()
+        text = "\n".join(zf.read(n).decode("utf-8", "replace") for n in names)
+    assert any(n.startswith("msp_learn/grading/") for n in names)  # the search saw the package
+    needles = []
+    for path in EXAMPLE.rglob("*.yaml"):
+        item = yaml.safe_load(path.read_text())
+        needles.append(item["id"])
+        needles.append(" ".join((item.get("reality") or item["model_answer"]["explanation"])
+                                .split())[:50])
+    flat = " ".join(text.split())
+    for needle in needles:
+        assert needle not in flat, needle
