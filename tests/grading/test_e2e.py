@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -34,6 +35,8 @@ LEVELS = ["low", "medium", "high", "very-high"]
 PROFILES = ["right", "wrong", "partial", "empty", "near"]
 BROKEN = ["deleted-cell", "corrupt-notebook", "hand-edited", "not-json", "missing-answers",
           "added-cell"]
+EXTERNAL = re.compile(r"<(?:script|link|img|iframe)[^>]+(?:src|href)=[\"']?(?:https?:)?//|"
+                      r"url\([\"']?(?:https?:)?//|x-mathjax-config|mathjax\.js", re.I)
 REFLECTION = "Mrs Example told me she wanted to <b>stay</b> at home"  # escaped in HTML
 
 
@@ -192,6 +195,10 @@ def break_submission(folder: Path, how: str) -> None:
 def cycle(tmp_path_factory):
     """The whole cycle, run once: returns the course folder and what each learner did."""
     base = tmp_path_factory.mktemp("grading")
+    kit_data = base / "kit-data"  # the kit's progress store would go here; it must stay empty
+    saved_env = {k: os.environ.get(k) for k in ("MSP_LEARN_DATA", "MSP_LEARN_DB")}
+    os.environ["MSP_LEARN_DATA"] = str(kit_data)
+    os.environ.pop("MSP_LEARN_DB", None)
     course = base / "course"
     init_course(course)
     shutil.copytree(EXAMPLE, course / "assessed", dirs_exist_ok=True)
@@ -235,8 +242,12 @@ def cycle(tmp_path_factory):
             nbgrader("submit", a, "--student", student, cwd=work, env=env)
         return done
 
-    with ThreadPoolExecutor(2) as pool:
-        results = dict(zip(learners, pool.map(learner, learners), strict=True))
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            results = dict(zip(learners, pool.map(learner, learners), strict=True))
+    finally:
+        for k, v in saved_env.items():
+            os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
     logs = {}
     for a in ("myths", "risk", "case-analysis"):
         nbgrader("collect", a, cwd=course)
@@ -248,7 +259,12 @@ def cycle(tmp_path_factory):
         nbgrader("generate_feedback", a, "--force", cwd=course)
     nbgrader("export", cwd=course)
     return {"course": course, "base": base, "learners": learners, "results": results,
-            "logs": logs}
+            "logs": logs, "kit_data": kit_data}
+
+
+def test_assessed_work_never_touches_the_kits_progress_store(cycle):
+    """Did answering assessed work leave the kit's store untouched?"""
+    assert not cycle["kit_data"].exists() or not any(cycle["kit_data"].iterdir())
 
 
 def _grades(course, assignment):
@@ -333,7 +349,7 @@ def test_feedback_is_useful_and_free_of_keys(cycle):
         page = path.read_text()
         assert "HIDDEN TESTS" not in page and "Traceback" not in page, path
         assert "msp-assessor-only" not in page, path
-        assert "cdn" not in page.lower() and "<script src=\"http" not in page, path
+        assert not EXTERNAL.search(page), (path, EXTERNAL.search(page))
         for key in key_signatures():
             assert key not in page, (path, key)
 

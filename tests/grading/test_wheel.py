@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -15,9 +16,11 @@ EXAMPLE = REPO / "examples" / "assessed" / "exercises"
 
 def test_the_wheel_holds_no_assessed_item_or_key(tmp_path):
     """Does the built wheel contain no assessed item, reality text or hidden test?"""
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
-                    "-q", "-w", str(tmp_path), str(REPO)], check=True, timeout=600,
-                   capture_output=True)
+    src = tmp_path / "src"  # a clean copy: no stale build/ folder can leak into the wheel
+    shutil.copytree(REPO, src, ignore=shutil.ignore_patterns(
+        ".git", "build", "dist", "*.egg-info", "__pycache__", ".venv", "artifacts"))
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
+                    str(tmp_path), str(src)], check=True, timeout=600, capture_output=True)
     wheel = next(tmp_path.glob("msp_learn-*.whl"))
     with zipfile.ZipFile(wheel) as zf:
         names = zf.namelist()
