@@ -26,9 +26,13 @@ __all__ = ["AnswersFileTracker", "AnswersRead", "BUILD_STEPS", "Course", "Course
 
 
 def template_dirs() -> list[str]:
-    """nbconvert template base folders for feedback: nbgrader's, then the kit's."""
+    """nbconvert template base folders for feedback: the kit's first, then nbgrader's.
+
+    The kit's ``feedback/`` folder holds only ``mathjax.html.j2`` (no MathJax from a CDN);
+    nbgrader's feedback page is found behind it.
+    """
     import nbgrader
 
     nbgrader_templates = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" \
         / "templates"
-    return [str(nbgrader_templates), str(resources.files("msp_learn.grading") / "templates")]
+    return [str(resources.files("msp_learn.grading") / "templates"), str(nbgrader_templates)]

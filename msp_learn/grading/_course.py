@@ -75,10 +75,10 @@ c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKern
 c.Autograde.pre_convert_hook = set_aside_unreadable
 
 # Feedback: grades first, then plain errors and no widgets, then hidden tests removed, with
-# the kit's template (nbgrader's feedback page with nothing loaded from a CDN).
+# nbgrader's feedback page found behind the kit's mathjax.html.j2 (no MathJax from a CDN).
 c.GenerateFeedback.preprocessors = [GetGrades, FeedbackCleanup, ClearHiddenTests,
                                     CSSHTMLHeaderPreprocessor]
-c.HTMLExporter.template_name = "msp_feedback"
+c.HTMLExporter.template_name = "feedback"
 c.HTMLExporter.extra_template_basedirs = template_dirs()
 '''
 
