@@ -51,7 +51,7 @@ from nbgrader.preprocessors import (CheckCellMetadata, ClearHiddenTests, ClearOu
                                     OverwriteKernelspec)
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 
-from msp_learn.grading.preprocessors import (DropForeignCells, FeedbackCleanup,
+from msp_learn.grading.preprocessors import (FeedbackCleanup, RestoreReleasedCells,
                                              set_aside_unreadable)
 from msp_learn.grading import template_dirs
 
@@ -67,11 +67,12 @@ c.Execute.startup_timeout = 120         # seconds to start a kernel on a busy ma
 c.CollectApp.check_owner = False        # learners submit from their own accounts or HOMEs
 c.CsvExportPlugin.filename = "grades.csv"
 
-# Autograde: restore locked and graded cells from the gradebook (even deleted ones), then drop
-# every code cell that is not in the source notebook; a damaged notebook is set aside first.
-c.OverwriteCells.add_missing_cells = True
+# Autograde: grade the released cells (learners write no code; their work is answers.json), with
+# the hidden tests put back by OverwriteCells; a damaged notebook is set aside first.
+# (OverwriteCells.add_missing_cells stays off: in 0.9.6 it fails when the cell before a missing
+# one is a read-only cell; RestoreReleasedCells puts missing cells back instead.)
 c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec,
-                                      OverwriteCells, DropForeignCells, CheckCellMetadata]
+                                      RestoreReleasedCells, OverwriteCells, CheckCellMetadata]
 c.Autograde.pre_convert_hook = set_aside_unreadable
 
 # Feedback: grades first, then plain errors and no widgets, then hidden tests removed, with

@@ -3,10 +3,10 @@ and a hook that sets aside a notebook that cannot be read.
 
 ``course init`` writes these into ``nbgrader_config.py``:
 
-- ``DropForeignCells`` runs in ``Autograde.sanitize_preprocessors`` after ``OverwriteCells``
-  (which restores locked cells from the gradebook): it removes every code cell that is not in
-  the source notebook, so a cell a learner added (for example one that patches ``json.load``)
-  never runs during grading.
+- ``RestoreReleasedCells`` runs in ``Autograde.sanitize_preprocessors`` before
+  ``OverwriteCells`` (which puts back the hidden tests from the gradebook): the released cells
+  replace the submitted ones, so a cell a learner added (for example one that patches
+  ``json.load``) never runs during grading, and a deleted cell is back.
 - ``FeedbackCleanup`` runs in ``GenerateFeedback.preprocessors`` after ``GetGrades`` and before
   ``ClearHiddenTests``: it cuts errors to one plain line (a traceback repeats hidden lines),
   removes widget and assessor-only outputs and the notebook's widget state.
@@ -33,14 +33,36 @@ def note_cell(text: str) -> nbformat.NotebookNode:
                                          metadata={"msp_learn": {"note": True}})
 
 
-class DropForeignCells(NbGraderPreprocessor):
-    """Remove code cells that are not in the source notebook (learners write no code)."""
+class RestoreReleasedCells(NbGraderPreprocessor):
+    """Grade the released notebook, not whatever the learner's copy became.
 
-    note = Unicode(
+    Every cell of an assessed notebook is locked and learners write no code: their work is the
+    answers file. So the submitted cells are replaced by the released notebook's cells, in
+    order (``OverwriteCells``, which runs next, puts the hidden tests back). A cell the learner
+    added never runs; a cell they deleted is back. A note at the top says what changed.
+    Without a released notebook beside the course, code cells not in the gradebook's source
+    cells are dropped instead.
+    """
+
+    note_added = Unicode(
         "{n} code cell(s) added to this notebook were removed before grading. Answers are "
         "given with the buttons and boxes only, and were marked from the answers file.",
-        help="The note put at the top of a notebook from which added cells were removed.",
+        help="The note when cells the learner added were removed.",
     ).tag(config=True)
+
+    note_missing = Unicode(
+        "{n} cell(s) missing from this notebook were put back before grading; the answers "
+        "were marked from the answers file.",
+        help="The note when cells the learner deleted were put back.",
+    ).tag(config=True)
+
+    def _release(self, resources) -> Path | None:
+        folder = Path(resources.get("metadata", {}).get("path") or ".")
+        info = resources["nbgrader"]
+        # COURSE/submitted/STUDENT/ASSIGNMENT -> COURSE/release/ASSIGNMENT/NOTEBOOK.ipynb
+        path = folder.parents[1].parent / "release" / info["assignment"] / \
+            f"{info['notebook']}.ipynb" if len(folder.parents) > 2 else None
+        return path if path is not None and path.is_file() else None
 
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
@@ -50,19 +72,22 @@ class DropForeignCells(NbGraderPreprocessor):
             except MissingEntry:
                 return nb, resources
             known = {cell.name for cell in source.source_cells}
-        kept, seen, dropped = [], set(), 0
-        for cell in nb.cells:
-            if cell.cell_type == "code":
-                grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-                if grade_id not in known or grade_id in seen:
-                    dropped += 1
-                    continue
-                seen.add(grade_id)
-            kept.append(cell)
-        nb.cells = kept
-        if dropped:
-            self.log.warning("Removed %d code cell(s) not in the source notebook", dropped)
-            nb.cells.insert(0, note_cell(self.note.format(n=dropped)))
+        submitted = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
+        release = self._release(resources)
+        if release is not None:
+            cells = nbformat.read(release, as_version=4).cells
+        else:
+            cells = [c for c in nb.cells if c.cell_type != "code" or
+                     c.metadata.get("nbgrader", {}).get("grade_id") in known]
+        ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in cells]
+        added = sum(1 for c, g in zip(nb.cells, submitted, strict=True)
+                    if c.cell_type == "code" and (g not in known or submitted.count(g) > 1))
+        missing = sum(1 for g in ids if g and g not in submitted)
+        nb.cells = [c for c in nb.cells if c.metadata.get("msp_learn", {}).get("note")] + cells
+        for n, text in ((added, self.note_added), (missing, self.note_missing)):
+            if n:
+                self.log.warning(text.format(n=n))
+                nb.cells.insert(0, note_cell(text.format(n=n)))
         return nb, resources
 
 

@@ -35,9 +35,9 @@ def test_init_writes_the_kits_nbgrader_settings(tmp_path):
     """Does course init write a config with the kit's preprocessors, exchange and timeouts?"""
     init_course(tmp_path / "c", course_id="team-a", timeout=90)
     text = (tmp_path / "c" / "nbgrader_config.py").read_text()
-    for needle in ("DropForeignCells", "FeedbackCleanup", "ClearHiddenTests",
+    for needle in ("RestoreReleasedCells", "FeedbackCleanup", "ClearHiddenTests",
                    "c.CollectApp.check_owner = False", "c.Execute.timeout = 90", "'team-a'",
-                   "add_missing_cells = True", "set_aside_unreadable"):
+                   "set_aside_unreadable"):
         assert needle in text
     assert (tmp_path / "c" / "exchange").is_dir()
     with pytest.raises(CourseError, match="already has"):
