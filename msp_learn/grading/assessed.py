@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import os
+import textwrap
 
 from IPython.display import HTML, display
 
@@ -117,12 +118,9 @@ def _checked(func):
 
 
 def _report(mark: _marking.Mark, problem: str | None, points: float, *lines: str) -> float:
-    if problem:
-        print(f"Note: {problem}")
-    print(mark.note)
-    for line in lines:
-        if line:
-            print(line)
+    for line in (f"Note: {problem}" if problem else "", mark.note, *lines):
+        if line:  # wrapped: feedback shows plain text, which does not wrap by itself
+            print(textwrap.fill(" ".join(line.split()), 88))
     return round(mark.share * points, 2)
 
 
