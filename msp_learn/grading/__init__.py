@@ -1,28 +1,33 @@
 """Assessed work with nbgrader: courses, notebooks built from content, answers files, marking.
 
-Only the CLI and apps import this package.
+Only the CLI and apps import this package. Names are loaded when first used, so a kernel
+running an assessed notebook (which needs only ``assessed``) does not pay for the builder's
+imports (nbformat, the content loader) on every autograded submission.
 """
 
 from __future__ import annotations
 
+import importlib
 from importlib import resources
 from pathlib import Path
 
-from msp_learn.grading._answers import (
-    AnswersFileTracker,
-    AnswersRead,
-    Event,
-    Snapshot,
-    StaleError,
-    read_answers,
-)
-from msp_learn.grading._build import BUILD_STEPS, build_course, build_notebook
-from msp_learn.grading._course import Course, CourseError, init_course, load_course
-from msp_learn.grading._rubric import rubric
+_LAZY = {
+    "AnswersFileTracker": "_answers", "AnswersRead": "_answers", "Event": "_answers",
+    "Snapshot": "_answers", "StaleError": "_answers", "read_answers": "_answers",
+    "BUILD_STEPS": "_build", "build_course": "_build", "build_notebook": "_build",
+    "Course": "_course", "CourseError": "_course", "init_course": "_course",
+    "load_course": "_course", "rubric": "_rubric",
+}
 
-__all__ = ["AnswersFileTracker", "AnswersRead", "BUILD_STEPS", "Course", "CourseError",
-           "Event", "Snapshot", "StaleError", "build_course", "build_notebook", "init_course",
-           "load_course", "read_answers", "rubric", "template_dirs"]
+__all__ = [*_LAZY, "template_dirs"]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f"msp_learn.grading.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'msp_learn.grading' has no attribute {name!r}")
 
 
 def template_dirs() -> list[str]:
