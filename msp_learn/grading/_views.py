@@ -12,7 +12,8 @@ from collections.abc import Sequence
 import ipywidgets as W
 
 from msp_learn.grading._answers import AnswersFileTracker, Event, StaleError
-from msp_learn.widgets._common import app_root, box, bullets, button, esc, paras
+from msp_learn.grading._widgets import app_root, box, button, esc
+from msp_learn.html import bullets, paras
 
 SAVED = "Saved. You will see how you did when your work is returned."
 

@@ -24,7 +24,7 @@ from msp_learn.grading._views import (
     RiskAnswerView,
     WrittenAnswersView,
 )
-from msp_learn.widgets._common import esc
+from msp_learn.grading._widgets import esc
 
 ASSESSOR_ONLY = "msp-assessor-only"  # marks outputs the feedback leaves out
 VIEWS: dict[str, object] = {}  # the views shown in this kernel, by 'kind:ident' (for tests)
