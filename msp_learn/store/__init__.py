@@ -3,8 +3,8 @@
 from msp_learn.store._engine import data_dir, default_url
 from msp_learn.store._records import Commit, Event, Learner, Progress, Reflection, Revision
 from msp_learn.store._schema import STEPS, SchemaTooNewError, Step, current_version, migrate
-from msp_learn.store._store import NotFoundError, StaleVersionError, Store
+from msp_learn.store._store import NameTakenError, NotFoundError, StaleVersionError, Store
 
-__all__ = ["STEPS", "Commit", "Event", "Learner", "NotFoundError", "Progress", "Reflection",
+__all__ = ["STEPS", "Commit", "Event", "Learner", "NameTakenError", "NotFoundError", "Progress", "Reflection",
            "Revision", "SchemaTooNewError", "StaleVersionError", "Step", "Store",
            "current_version", "data_dir", "default_url", "migrate"]
