@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextvars
 import functools
+import hmac
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,7 @@ from jupyter_server.auth.authorizer import Authorizer
 from jupyter_server.auth.identity import IdentityProvider, User
 from jupyter_server.base.handlers import JupyterHandler
 from tornado import web
+from tornado.websocket import WebSocketHandler
 from voila.request_info_handler import RequestInfoSocketHandler
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 
@@ -111,9 +113,12 @@ class KitIdentityProvider(IdentityProvider):
     def get_user(self, handler: web.RequestHandler) -> KitUser | None:
         settings = handler.settings
         secret = settings["msp_learn_secret"]
-        if self.token and self.get_token(handler) == self.token:
+        if self.token and hmac.compare_digest(self.get_token(handler) or "", self.token):
             handler._token_authenticated = True  # type: ignore[attr-defined]
-            return self.user_for(Person("the person running the kit", "lead", operator=True))
+            user = self.user_for(Person("the person running the kit", "lead", operator=True))
+            if not isinstance(handler, WebSocketHandler):  # later requests carry the cookie
+                self.set_login_cookie(handler, user)
+            return user
         cookie = handler.get_cookie(COOKIE_NAME)
         if not cookie:
             return None
