@@ -44,6 +44,12 @@ class KitVoilaHandler(TornadoVoilaHandler):
         # in a request header Voila copies into the kernel's environment (http_header_envs).
         # A header of that name sent by the browser is dropped first.
         person = person_of(self)
+        named = self.get_query_argument("learner", None)
+        if named and person is not None and not _same(named, person.name):
+            self.set_status(403)  # an old link naming someone else: say so, show nothing
+            self.finish(_signin.refusal("This link names another learner. Your own work is "
+                                        "in the gallery.", self.settings["msp_learn_home"]))
+            return
         if identity.KERNEL_HEADER in self.request.headers:
             del self.request.headers[identity.KERNEL_HEADER]
         if person is not None and not person.operator:
@@ -187,6 +193,13 @@ class KitVoila(Voila):
             handlers.insert(0, (url_path_join(self.server_url, "/?"), RedirectHandler,
                                 {"url": home}))
         return handlers
+
+
+def _same(a: str, b: str) -> bool:
+    try:
+        return identity.same_name(a, b)
+    except ValueError:
+        return False
 
 
 @functools.cache

@@ -25,7 +25,7 @@ from msp_learn.server._auth import person_of
 SIGN_IN = "msp/sign-in"
 SIGN_OUT = "msp/sign-out"
 #: Wrong secrets allowed per name, and per address, within WINDOW seconds.
-PER_NAME, PER_ADDRESS, WINDOW = 5, 30, 300.0
+PER_NAME, PER_ADDRESS, WINDOW = 5, 60, 300.0
 
 
 def limiters() -> dict[str, identity.RateLimiter]:
@@ -45,6 +45,17 @@ def safe_next(value: str | None, base_url: str, default: str) -> str:
     if parts.path.startswith(url_path_join(base_url, "msp/sign-")):
         return default
     return value
+
+
+def refusal(message: str, home: str) -> str:
+    """A plain page saying why a request was refused, with a way back."""
+    from html import escape
+
+    return (f"<!DOCTYPE html><html lang='en-GB'><head><meta charset='utf-8'><title>Not "
+            f"allowed | MSP Learn</title><style>{_signin_page.CSS}</style></head><body>"
+            "<header>MSP Learn: Making Safeguarding Personal</header><main id='main'>"
+            f"<h1>Not allowed</h1><p role='alert'>{escape(message)}</p><p><a href='"
+            f"{escape(home)}'>Go to the gallery</a></p></main></body></html>")
 
 
 class _SignInBase(JupyterHandler):
@@ -97,6 +108,9 @@ class SignInHandler(_SignInBase):
             self.show("name", name=raw, errors={"name": message[:1].upper() + message[1:] + "."})
             return
         store = self.settings["msp_learn_store"]()
+        known = await self._run(store.find_learner, name)
+        if known is not None:
+            name = known.name  # as they first typed it
         if step == "secret":
             await self._secret(store, name)
         elif step == "new":

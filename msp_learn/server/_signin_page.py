@@ -53,6 +53,8 @@ TITLES = {
 def _field(field_id: str, label: str, hint: str, errors: dict[str, str], *, kind: str = "text",
            value: str = "", autocomplete: str = "off", autofocus: bool = False) -> str:
     error = errors.get(field_id)
+    if errors:  # after a problem, the cursor goes to the first field that has one
+        autofocus = field_id == next(iter(errors))
     described = [f"{field_id}-hint"] + ([f"{field_id}-error"] if error else [])
     return (
         f"<div class='field{' field-error' if error else ''}'>"

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from .harness import describe_violations, open_app, save_diagnostics
+from .harness import describe_violations, open_app, save_diagnostics, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -68,13 +68,12 @@ def test_template_landmarks_and_axe(page, open_app_in, axe, screenshot):
     assert violations == [], describe_violations(violations)
 
 
-def test_loading_message_is_still_and_announced(kit_server):
+def test_loading_message_is_still_and_announced(context, kit_server):
     """Before the widgets arrive the page says so in words, and nothing on it moves: no
     spinner (WCAG 2.3.3), and no redraws that a room of pages would pay for in CPU."""
-    import urllib.request
-
-    with urllib.request.urlopen(f"{kit_server.url}{APP}?id=still", timeout=60) as response:
-        html = response.read().decode()
+    response = context.request.get(f"{kit_server.url}{APP}?id=still", timeout=60_000)
+    assert response.status == 200
+    html = response.text()
     assert '<div id="loading" role="status">' in html
     assert "Loading MSP Learn" in html
     assert "@keyframes" not in html and "animation:" not in html
@@ -120,6 +119,8 @@ def test_closing_tab_shuts_its_kernel_down(context, kit_server, open_app_in):
 def test_burst_of_simultaneous_loads(context, browser, kit_server):
     """BURST pages requested at once (pool of 2): every one renders its own widgets."""
     contexts = [browser.new_context() for _ in range(BURST)]
+    for i, ctx in enumerate(contexts):
+        sign_in(ctx, kit_server, f"Burst learner {i}")
     pages = [ctx.new_page() for ctx in contexts]
     try:
         started = time.perf_counter()
