@@ -134,6 +134,8 @@ class KitVoila(Voila):
 
         self.msp_secret = identity.load_or_create_secret(data_dir() / "server_secret")
         os.environ[identity.SECRET_ENV] = self.msp_secret
+        if self.token is None and os.environ.get("MSP_LEARN_TOKEN"):
+            self.token = os.environ["MSP_LEARN_TOKEN"]  # the person running the kit
         headers = list(self.voila_configuration.http_header_envs)
         if identity.KERNEL_HEADER not in headers:
             self.voila_configuration.http_header_envs = [*headers, identity.KERNEL_HEADER]
