@@ -206,7 +206,7 @@ class Store:
         """The id of ``learner`` (a Learner, or a cleaned name, created if new)."""
         if isinstance(learner, r.Learner):
             return learner.id
-        key = learner.casefold()
+        key = r.name_key(learner)  # identity's matching key (NFKC, casefold)
         query = select(learners.c.id).where(learners.c.name_key == key)
         found = conn.scalar(query)  # most writes are by a learner already known
         if found is None:
