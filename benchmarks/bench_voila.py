@@ -11,7 +11,7 @@ Quick check (~8 min):
     .venv/bin/python benchmarks/bench_voila.py --quick
 The kit's real app (a case study), with a preheat pool sized for a room of 10:
     .venv/bin/python benchmarks/bench_voila.py --kit-apps-dir voila_apps --pool-size 10 \
-        --kit-path "voila/render/app.ipynb?view=case-study&id=danny-cuckooing-exploitation&learner=Bench" \
+        --kit-path "voila/render/app.ipynb?view=case-study&id=danny-cuckooing-exploitation" \
         --kit-ready "button.msp-start"
 
 Bare Voila is stack.md section 3: ``voila NOTEBOOK`` with the lab template and
@@ -70,6 +70,11 @@ class Server:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/{self.url_path}"
+
+    @property
+    def signs_in(self) -> bool:
+        """The kit's server needs a signed-in learner for every page; bare Voila needs none."""
+        return self.name.startswith("kit")
 
     def start(self, expect_kernels: int, timeout: float = 120) -> float:
         t0 = time.perf_counter()
@@ -163,10 +168,29 @@ class Server:
                 self.proc.wait()
 
 
-async def load(browser, url: str, ready: str, timeout: float, kernel_ids=None):
-    """Open ``url`` in a fresh context; return (ok, seconds to clickable ``ready``, ctx, page).
-    With ``kernel_ids`` (a list), the id of each kernel the page connects to is appended."""
+_learners = iter(range(1, 1_000_000))
+
+
+async def sign_in(ctx, server: Server) -> None:
+    """Sign ``ctx`` in as a new learner through the kit's sign-in form (not timed)."""
+    base = f"http://127.0.0.1:{server.port}/msp/sign-in"
+    name, secret = f"Bench learner {next(_learners)}", "bench-secret"
+    await ctx.request.get(base)
+    xsrf = next(c["value"] for c in await ctx.cookies() if c["name"] == "_xsrf")
+    done = await ctx.request.post(base, max_redirects=0, form={
+        "_xsrf": xsrf, "step": "new", "name": name, "secret": secret, "secret2": secret})
+    if done.status != 303:
+        raise RuntimeError(f"sign-in to {server.name} failed: {done.status}")
+
+
+async def load(browser, server: Server, ready: str, timeout: float, kernel_ids=None):
+    """Open the server's page in a fresh context (signed in first, for the kit); return
+    (ok, seconds to clickable ``ready``, ctx, page). With ``kernel_ids`` (a list), the id of
+    each kernel the page connects to is appended."""
+    url = server.url
     ctx = await browser.new_context()
+    if server.signs_in:
+        await sign_in(ctx, server)
     page = await ctx.new_page()
     if kernel_ids is not None:
         page.on("websocket", lambda ws: kernel_ids.append(
@@ -197,7 +221,7 @@ async def sequential(browser, server: Server, ready, n, timeout, settle_to=None,
         if settle_to is not None:
             server.settle(settle_to, timeout=30)
             server.quiet()  # refilled pool kernels finish pre-running the notebook
-        ok, secs, ctx, page = await load(browser, server.url, ready, timeout)
+        ok, secs, ctx, page = await load(browser, server, ready, timeout)
         if rss is not None and ok:
             rss.extend(server.rss_mb())
         await close(ctx, page)
@@ -211,7 +235,7 @@ async def sequential(browser, server: Server, ready, n, timeout, settle_to=None,
 
 
 async def burst(browser, server: Server, ready, n, timeout):
-    results = await asyncio.gather(*(load(browser, server.url, ready, timeout) for _ in range(n)))
+    results = await asyncio.gather(*(load(browser, server, ready, timeout) for _ in range(n)))
     await asyncio.gather(*(close(ctx, page) for _, _, ctx, page in results))
     return [secs for ok, secs, *_ in results if ok], sum(not ok for ok, *_ in results)
 
@@ -222,7 +246,7 @@ async def open_close_cycles(browser, server: Server, ready, n, timeout):
     kernels of earlier runs do not enter the count."""
     used: list[str] = []
     for _ in range(n):
-        ok, secs, ctx, page = await load(browser, server.url, ready, timeout, kernel_ids=used)
+        ok, secs, ctx, page = await load(browser, server, ready, timeout, kernel_ids=used)
         if not ok:
             print(f"   cycle load failed after {secs:.0f} s", flush=True)
         await close(ctx, page)

@@ -1,8 +1,13 @@
 """The Voila app and notebook helpers: read the URL, find the content, open the learner's store.
 
 ``voila_apps/app.ipynb`` is one call to :func:`main`, which shows the view the URL names
-(``?view=case-study&id=...&learner=...``). One notebook for every activity means one pool of
-preheated kernels serves the whole room, and a learner holds one kernel at a time.
+(``?view=case-study&id=...``). One notebook for every activity means one pool of preheated
+kernels serves the whole room, and a learner holds one kernel at a time.
+
+Who the learner is comes only from the kit's server, as a token it signed for this kernel
+(:mod:`msp_learn.kernel_request`), never from the URL: a ``learner=`` in a link is ignored.
+The notebook helpers (``show_case_study(..., learner=NAME)``) keep their ``learner``
+argument, because in JupyterLab the person running the notebook is the user.
 """
 
 from __future__ import annotations
@@ -14,12 +19,13 @@ from urllib.parse import parse_qs, urlencode
 import ipywidgets as W
 from IPython.display import display
 
+from msp_learn import kernel_request
 from msp_learn.activities import ACTIVITIES
 from msp_learn.content import Catalogue, load_catalogue
 from msp_learn.tracking import MemoryTracker, StoreTracker, Tracker
 from msp_learn.vocab import vocabulary
 from msp_learn.widgets import CaseStudyView, JournalView, QuizView, RiskView
-from msp_learn.widgets._common import app_root, box, button, esc
+from msp_learn.widgets._common import app_root, box, esc
 from msp_learn.widgets.journal_view import activity_options
 
 APP = "app.ipynb"
@@ -41,9 +47,7 @@ def store():
 def params() -> dict[str, str]:
     """The page's URL query parameters (waits for the request in a preheated Voila kernel)."""
     try:
-        from voila.utils import wait_for_request
-
-        wait_for_request()
+        kernel_request.wait_for_request()
     except Exception:  # outside Voila, or the request info is unavailable: no parameters
         pass
     query = parse_qs(os.environ.get("QUERY_STRING", ""))
@@ -70,28 +74,25 @@ def quiz_id(tag: str | None) -> str:
     return f"{default}-{tag}" if tag else default
 
 
-def _name_form(app: str, query: dict[str, str], message: str = "") -> W.Widget:
-    """Ask for a name or pseudonym once; continuing puts it in the URL, so reloads keep it."""
-    name = W.Text(description="Your name or a pseudonym", style={"description_width": "initial"},
-                  layout=W.Layout(width="auto"))
-    name.add_class("msp-learner-name")
-    go = button("Continue", "msp-continue-name", style="primary")
-    out = box("", "msp-name-status")
+#: The kit server's sign-in and sign-out pages, relative to /voila/render/app.ipynb.
+SIGN_IN = "../../msp/sign-in"
+SIGN_OUT = "../../msp/sign-out"
 
-    def submit(_=None) -> None:
-        try:
-            learner = store().learner(name.value)
-        except ValueError as exc:
-            out.value = f"<p role='alert'>{esc(exc)}</p>"
-            return
-        href = link(app, **{**query, "learner": learner.name})
-        out.value = (f"<p role='status'>Welcome, {esc(learner.name)}. "
-                     f"<a class='msp-go' href='{href}'>Continue as {esc(learner.name)}</a></p>")
 
-    go.on_click(submit)
-    return W.VBox([box("<h2>Who is learning?</h2><p>Give a name or a pseudonym. Everything you "
-                       f"do is saved under it, so you never lose your place.{esc(message)}</p>"),
-                   name, go, out])
+def _this_page() -> str:
+    """This page's path and query, for coming back to after signing in."""
+    path = os.environ.get("SCRIPT_NAME", "")
+    query = os.environ.get("QUERY_STRING", "")
+    return path + ("?" + query if query else "")
+
+
+def _sign_in_needed() -> W.Widget:
+    """Shown when the server handed this page no signed-in learner."""
+    href = esc(SIGN_IN + "?" + urlencode({"next": _this_page()}))
+    return app_root(box("<h1>Making Safeguarding Personal</h1><h2>Sign in to continue</h2>"
+                        "<p>Your work is saved under your name, so the kit needs to know who "
+                        f"you are. <a class='msp-sign-in' href='{href}'>Sign in with your name"
+                        "</a></p>"), name="welcome")
 
 
 def _missing(kind: str, ident: str | None, learner: str | None) -> W.Widget:
@@ -99,29 +100,28 @@ def _missing(kind: str, ident: str | None, learner: str | None) -> W.Widget:
     text = (f"<h1>Not found</h1><p>There is no {esc(what)} called '{esc(ident)}'.</p>"
             if ident else f"<h1>Choose a {esc(what)}</h1><p>No {esc(what)} was named in the link."
             "</p>")
-    return app_root(box(text + f"<p><a href='{link('home', learner=learner)}'>Back to the "
+    return app_root(box(text + f"<p><a href='{link('home')}'>Back to the "
                                "gallery</a></p>"), name="missing")
 
 
 def _with_learner(app: str, build, query: dict[str, str]) -> W.Widget:
-    """Run ``build(learner, query)`` once the learner is known, asking for a name if needed."""
-    learner = query.get("learner")
-    if learner:
-        try:
-            learner = store().learner(learner).name
-        except ValueError:
-            learner = None
-    if not learner:
-        rest = {k: v for k, v in query.items() if k not in ("learner", "view")}
-        return app_root(box("<h1>Making Safeguarding Personal</h1>"),
-                        _name_form(app, rest), name="welcome")
+    """Run ``build(learner, query)`` for the learner the server signed in (never a name from
+    the URL); without one, ask them to sign in."""
+    person = kernel_request.signed_in_person()
+    if person is None or person.operator:
+        return _sign_in_needed()
+    try:
+        learner = store().learner(person.name).name
+    except ValueError:
+        return _sign_in_needed()
     return build(learner, query)
 
 
 def _home_link(learner: str) -> W.HTML:
-    return box(f"<nav aria-label='Kit'><p><a href='{link('home', learner=learner)}'>Gallery"
-               f"</a> &middot; <a href='{link('journal', learner=learner)}'>My reflection "
-               f"journal</a> &middot; Learning as {esc(learner)}</p></nav>", "msp-nav")
+    return box(f"<nav aria-label='Kit'><p><a href='{link('home')}'>Gallery"
+               f"</a> &middot; <a href='{link('journal')}'>My reflection "
+               f"journal</a> &middot; Learning as {esc(learner)} (<a class='msp-sign-out' "
+               f"href='{esc(SIGN_OUT)}'>not you?</a>)</p></nav>", "msp-nav")
 
 
 def _page(learner: str, view: W.Widget) -> W.Widget:
@@ -197,7 +197,7 @@ def home_app(query: dict[str, str]) -> W.Widget:
         levels = vocabulary("levels")
 
         def card(kind, item, app, title, summary, minutes, level):
-            href = link(app, id=item, learner=learner) if item else link(app, learner=learner)
+            href = link(app, id=item) if item else link(app)
             status = _status(progress, kind, item or "myths")
             return (f"<li class='msp-card'><h3><a href='{href}'>{esc(title)}</a></h3>"
                     f"<p>{esc(summary)}</p><p class='msp-meta'>{esc(levels.label(level))}"
@@ -213,12 +213,12 @@ def home_app(query: dict[str, str]) -> W.Widget:
                     "each.", max(5, len(myths) // 2), "introductory")
         html = ("<h1>Making Safeguarding Personal: learning kit</h1>"
                 f"<p>Safeguarding done with people, not to them. Learning as {esc(learner)} "
-                f"(<a href='{link('home')}'>not you?</a>).</p>"
+                f"(<a class='msp-sign-out' href='{esc(SIGN_OUT)}'>not you?</a>).</p>"
                 f"<h2>Quiz</h2><ul class='msp-gallery'>{quiz}</ul>"
                 f"<h2>Case studies</h2><ul class='msp-gallery'>{cases}</ul>"
                 f"<h2>Risk scenarios</h2><ul class='msp-gallery'>{risks}</ul>"
                 "<h2>Reflection</h2><ul class='msp-gallery'><li class='msp-card'><h3>"
-                f"<a href='{link('journal', learner=learner)}'>My reflection journal</a></h3>"
+                f"<a href='{link('journal')}'>My reflection journal</a></h3>"
                 "<p>Reflect using Gibbs, Kolb, What? So what? Now what?, or the person's "
                 "outcomes and voice; download your CPD record.</p></li></ul>")
         return app_root(box(html, "msp-home"), name="home")
@@ -241,7 +241,7 @@ def main() -> W.Widget:
     query = params()
     view = query.get("view", "home")
     build = VIEWS.get(view)
-    widget = build(query) if build else _missing("page", view, query.get("learner"))
+    widget = build(query) if build else _missing("page", view, None)
     display(widget)
     return widget
 

@@ -1,4 +1,4 @@
-"""The ``cpd-record`` and ``learner forget`` commands of the ``msp-learn`` command line."""
+"""The ``cpd-record`` and ``learner forget|reset-secret|role`` commands of ``msp-learn``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+from msp_learn import identity
 from msp_learn.cpd import cpd_record
 from msp_learn.store import NotFoundError, Store
 
@@ -97,6 +98,34 @@ def cmd_forget(args: argparse.Namespace) -> int:
     return _with_store(args, action)
 
 
+def cmd_reset_secret(args: argparse.Namespace) -> int:
+    def action(store: Store) -> int:
+        secret = identity.new_secret()
+        learner = store.set_secret(args.learner, secret)
+        print(f"{learner.name}'s new secret is: {secret}\n"
+              "Give it to them privately; they sign in with it (their work is all kept). "
+              "Pages they had open elsewhere ask them to sign in again.")
+        return 0
+
+    return _with_store(args, action)
+
+
+def cmd_role(args: argparse.Namespace) -> int:
+    def action(store: Store) -> int:
+        if args.role is None:
+            learner = store.find_learner(args.learner)
+            if learner is None:
+                raise NotFoundError(f"there is no learner called {args.learner!r} in "
+                                    f"{store.url}")
+            print(f"{learner.name} is a {learner.role}")
+            return 0
+        learner = store.set_role(args.learner, args.role)
+        print(f"{learner.name} is now a {learner.role}")
+        return 0
+
+    return _with_store(args, action)
+
+
 def add_commands(subparsers: Any) -> None:
     """Add ``cpd-record`` and ``learner forget`` to an argparse ``add_subparsers()`` object."""
     p = subparsers.add_parser(
@@ -119,3 +148,20 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("--db", metavar="URL", help=DB_HELP)
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     p.set_defaults(func=cmd_forget)
+
+    p = actions.add_parser(
+        "reset-secret", help="give a learner who forgot their secret a new one",
+        description="Replace a learner's secret with a new one, printed here for you to give "
+                    "them. Nothing of their work is lost.")
+    p.add_argument("learner", metavar="LEARNER", help="the learner's name or pseudonym")
+    p.add_argument("--db", metavar="URL", help=DB_HELP)
+    p.set_defaults(func=cmd_reset_secret)
+
+    p = actions.add_parser(
+        "role", help="show or set whether someone is a learner, trainer or lead",
+        description="Show a person's role, or make them a learner, a trainer (workshop pages) "
+                    "or a lead (reports and dashboard).")
+    p.add_argument("learner", metavar="LEARNER", help="the person's name or pseudonym")
+    p.add_argument("role", nargs="?", choices=identity.ROLES, help="the role to give them")
+    p.add_argument("--db", metavar="URL", help=DB_HELP)
+    p.set_defaults(func=cmd_role)

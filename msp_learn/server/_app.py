@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+import functools
 import os
 
+from jupyter_server.auth.authorizer import Authorizer
+from jupyter_server.auth.identity import IdentityProvider
 from jupyter_server.utils import url_path_join
 from tornado.web import RedirectHandler
-from traitlets import Float
+from traitlets import Float, Type
 from voila.app import Voila
+from voila.request_info_handler import RequestInfoSocketHandler
+from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
+from msp_learn import identity
+
+from . import _signin
 from ._argv import template_root
+from ._auth import (
+    KernelOwners,
+    KitAuthorizer,
+    KitIdentityProvider,
+    KitRequestInfoHandler,
+    KitShutdownHandler,
+    RefusedHandler,
+    current_person,
+    person_of,
+)
 from ._refill import IdleRefill
 from ._workshop import workshop_handlers
 
@@ -19,9 +37,27 @@ HOME = "app.ipynb"
 
 
 class KitVoilaHandler(TornadoVoilaHandler):
-    """Notebook page handler: sets the XSRF cookie and never queues behind a cold pool."""
+    """Notebook page handler: hands the kernel the signed-in person, sets the XSRF cookie,
+    and never queues behind a cold pool."""
 
     async def get(self, path=None):
+        # Who the page is for reaches the kernel as a token signed with the server secret,
+        # in a request header Voila copies into the kernel's environment (http_header_envs).
+        # A header of that name sent by the browser is dropped first.
+        person = person_of(self)
+        named = self.get_query_argument("learner", None)
+        if named and person is not None and not _same(named, person.name):
+            self.set_status(403)  # an old link naming someone else: say so, show nothing
+            self.finish(_signin.refusal("This link names another learner. Your own work is "
+                                        "in the gallery.", self.settings["msp_learn_home"]))
+            return
+        if identity.KERNEL_HEADER in self.request.headers:
+            del self.request.headers[identity.KERNEL_HEADER]
+        if person is not None and not person.operator:
+            self.request.headers[identity.KERNEL_HEADER] = identity.person_token(
+                person, self.settings["msp_learn_secret"], purpose="kernel",
+                seconds=identity.KERNEL_SECONDS)
+        current_person.set(person)  # KernelOwners records who gets this page's kernel
         # Voila's widget manager posts ``_xsrf`` read from document.cookie with its
         # beforeunload shutdown beacon, but the page handler never creates that cookie,
         # so the POST is refused with 403 and the kernel leaks (voila#1458, stack.md G1).
@@ -66,6 +102,13 @@ class KitVoila(Voila):
 
     name = "msp-learn-voila"
 
+    identity_provider_class = Type(
+        default_value=KitIdentityProvider, klass=IdentityProvider, config=True,
+        help="Who a request is: the kit's signed sign-in cookie, or the server's token.")
+    authorizer_class = Type(
+        default_value=KitAuthorizer, klass=Authorizer, config=True,
+        help="What a signed-in person may reach: only their own pages' kernels.")
+
     refill_busy_percent = Float(
         50.0, config=True,
         help="A pool refill starts only when less than this share of all CPU time is busy.",
@@ -86,6 +129,17 @@ class KitVoila(Voila):
         if root not in paths:
             os.environ["JUPYTER_PATH"] = os.pathsep.join([root, *paths])
         super().initialize(argv)
+        # The secret that signs cookies and the kernels' identity tokens, kept in the data
+        # folder (mode 0600) so sign-ins survive a restart; kernels inherit it.
+        from msp_learn.store import data_dir
+
+        self.msp_secret = identity.load_or_create_secret(data_dir() / "server_secret")
+        os.environ[identity.SECRET_ENV] = self.msp_secret
+        if self.token is None and os.environ.get("MSP_LEARN_TOKEN"):
+            self.token = os.environ["MSP_LEARN_TOKEN"]  # the person running the kit
+        headers = list(self.voila_configuration.http_header_envs)
+        if identity.KERNEL_HEADER not in headers:
+            self.voila_configuration.http_header_envs = [*headers, identity.KERNEL_HEADER]
         # voila.utils.wait_for_request() in a preheated kernel connects back to
         # ws://$VOILA_APP_IP:$VOILA_APP_PORT; kernels inherit this environment.
         if self.ip not in ("", "0.0.0.0", "::", "localhost"):
@@ -114,12 +168,27 @@ class KitVoila(Voila):
                 return await shutdown_all(*args, **kwargs)
 
             manager.shutdown_all = release_then_shutdown_all
+        owners = KernelOwners()
+        owners.hook(manager)
+        settings.update(
+            msp_learn_secret=self.msp_secret, msp_learn_store=_store,
+            msp_learn_kernel_owners=owners, msp_learn_limits=_signin.limiters(),
+            msp_learn_home=url_path_join(self.server_url, "voila/render", HOME),
+            login_url=url_path_join(self.base_url, _signin.SIGN_IN))
         return settings
 
     def init_handlers(self):
-        handlers = [
-            (spec[0], KitVoilaHandler, *spec[2:]) if spec[1] is TornadoVoilaHandler else spec
-            for spec in super().init_handlers()
+        replace = {TornadoVoilaHandler: KitVoilaHandler,
+                   VoilaShutdownKernelHandler: KitShutdownHandler,
+                   RequestInfoSocketHandler: RefusedHandler}
+        handlers = [(spec[0], replace.get(spec[1], spec[1]), *spec[2:])
+                    for spec in super().init_handlers()]
+        # Identity: the sign-in pages, and the request-info socket only a kernel can open.
+        handlers[:0] = [
+            (url_path_join(self.base_url, _signin.SIGN_IN), _signin.SignInHandler),
+            (url_path_join(self.base_url, _signin.SIGN_OUT), _signin.SignOutHandler),
+            (url_path_join(self.server_url, r"/voila/query/([0-9a-f]{64})/([0-9a-f-]{36})"),
+             KitRequestInfoHandler),
         ]
         # The site root opens the app (its gallery view) instead of a file listing.
         if not self.notebook_path and os.path.isfile(os.path.join(self.root_dir, HOME)):
@@ -129,6 +198,21 @@ class KitVoila(Voila):
         # The live workshop's light pages and API (no kernel per learner): one hook.
         handlers[:0] = workshop_handlers(self.server_url)
         return handlers
+
+
+def _same(a: str, b: str) -> bool:
+    try:
+        return identity.same_name(a, b)
+    except ValueError:
+        return False
+
+
+@functools.cache
+def _store():
+    """The learners' store, opened once in the server (sign-in, roles)."""
+    from msp_learn.store import Store
+
+    return Store()
 
 
 def main(argv=None) -> None:

@@ -3,7 +3,7 @@
 from msp_learn.store._engine import data_dir, default_url
 from msp_learn.store._records import Commit, Event, Learner, Progress, Reflection, Revision
 from msp_learn.store._schema import STEPS, SchemaTooNewError, Step, current_version, migrate
-from msp_learn.store._store import NotFoundError, StaleVersionError, Store
+from msp_learn.store._store import NameTakenError, NotFoundError, StaleVersionError, Store
 from msp_learn.store._workshop import (
     AliasTakenError,
     AnswerRow,
@@ -13,7 +13,8 @@ from msp_learn.store._workshop import (
     WorkshopStore,
 )
 
-__all__ = ["STEPS", "AliasTakenError", "AnswerRow", "AnswerWrite", "CodeTakenError",
-           "WorkshopRow", "WorkshopStore", "Commit", "Event", "Learner", "NotFoundError", "Progress", "Reflection",
+__all__ = ["STEPS", "AliasTakenError", "AnswerRow", "AnswerWrite", "CodeTakenError", "Commit",
+           "Event", "Learner", "NameTakenError", "NotFoundError", "Progress", "Reflection",
+           "WorkshopRow", "WorkshopStore",
            "Revision", "SchemaTooNewError", "StaleVersionError", "Step", "Store",
            "current_version", "data_dir", "default_url", "migrate"]

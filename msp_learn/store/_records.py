@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from msp_learn.store._schema import ID_LENGTH, KEY_LENGTH, NAME_LENGTH
+from msp_learn import identity
+from msp_learn.store._schema import ID_LENGTH, KEY_LENGTH
 
 #: The most JSON text one payload, state, answer set or context may take (characters).
 MAX_JSON_CHARS = 2_000_000
@@ -21,6 +22,8 @@ class Learner:
     id: int
     name: str
     created_at: datetime
+    #: ``learner``, ``trainer`` or ``lead`` (see :mod:`msp_learn.identity`).
+    role: str = "learner"
 
 
 @dataclass(frozen=True)
@@ -88,23 +91,13 @@ def _has_control(value: str) -> bool:
 
 
 def clean_name(name: object) -> str:
-    """``name`` stripped and NFC-normalised; ValueError if it cannot name a learner."""
-    if not isinstance(name, str):
-        raise ValueError(f"a learner's name must be text, not {type(name).__name__}")
-    name = unicodedata.normalize("NFC", name.strip())
-    if not name:
-        raise ValueError("a learner's name or pseudonym cannot be empty")
-    if len(name) > NAME_LENGTH:
-        raise ValueError(f"a learner's name or pseudonym must be at most {NAME_LENGTH} "
-                         f"characters (this one has {len(name)})")
-    if _has_control(name):
-        raise ValueError("a learner's name cannot contain control characters")
-    return name
+    """``name`` as kept and shown (identity's rules); ValueError if it cannot name a learner."""
+    return identity.clean_name(name)
 
 
-def name_key(name: str) -> str:
+def name_key(name: object) -> str:
     """The key two spellings of one name share: 'Amir ' and 'amir' are the same learner."""
-    return clean_name(name).casefold()
+    return identity.name_key(name)
 
 
 def check_id(value: object, what: str) -> str:

@@ -24,6 +24,8 @@ from sqlalchemy import (
     text,
 )
 
+from msp_learn.identity import NAME_LENGTH, ROLES, name_key
+
 NAMING = {"ix": "ix_%(table_name)s_%(column_0_N_name)s",
           "uq": "uq_%(table_name)s_%(column_0_N_name)s",
           "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
@@ -31,8 +33,9 @@ NAMING = {"ix": "ix_%(table_name)s_%(column_0_N_name)s",
 metadata = MetaData(naming_convention=NAMING)
 
 ID_LENGTH = 200
-NAME_LENGTH = 80
 KEY_LENGTH = 64
+SECRET_HASH_LENGTH = 255
+ROLE_LENGTH = 16
 
 
 def _learner_fk() -> Column:
@@ -53,7 +56,10 @@ learners = Table(
     Column("id", Integer, primary_key=True),
     Column("name", String(NAME_LENGTH), nullable=False),
     Column("name_key", String(3 * NAME_LENGTH), nullable=False, unique=True),  # casefold grows
-    _when("created_at"))
+    _when("created_at"),
+    # The learner's secret (identity.hash_secret); None until they first sign in.
+    Column("secret_hash", String(SECRET_HASH_LENGTH), nullable=True),
+    Column("role", String(ROLE_LENGTH), nullable=False, server_default="learner"))
 
 events = Table(
     "events", metadata,
@@ -182,9 +188,30 @@ def _keys_and_versions(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE progress ADD COLUMN version INTEGER NOT NULL DEFAULT 1"))
 
 
+def _secrets_and_roles(conn: Connection) -> None:
+    conn.execute(text("ALTER TABLE learners ADD COLUMN secret_hash VARCHAR(255)"))
+    conn.execute(text("ALTER TABLE learners ADD COLUMN role VARCHAR(16) NOT NULL "
+                      "DEFAULT 'learner'"))
+    # Names now match ignoring compatibility variants too (NFKC): re-key the names that the
+    # new rules accept, unless two learners would then share a key (both keep their old key).
+    rows = conn.execute(select(learners.c.id, learners.c.name, learners.c.name_key)).all()
+    taken = {row.name_key for row in rows}
+    for row in rows:
+        try:
+            key = name_key(row.name)
+        except ValueError:
+            continue
+        if key != row.name_key and key not in taken:
+            conn.execute(learners.update().where(learners.c.id == row.id).values(name_key=key))
+            taken.discard(row.name_key)
+            taken.add(key)
+
+
+#: The roles the ``role`` column may hold.
+LEARNER_ROLES = ROLES
+
+
 def _workshop_tables(conn: Connection) -> None:
-    # Touches no table of steps 1-3, so it applies the same whether step 3 (learner
-    # columns) ran before it or not.
     for table in WORKSHOP_TABLES:
         table.create(conn, checkfirst=True)
 
@@ -192,7 +219,7 @@ def _workshop_tables(conn: Connection) -> None:
 STEPS: tuple[Step, ...] = (
     Step(1, "learners, events, progress, reflections and reflection revisions", _create_tables),
     Step(2, "idempotency keys on events, versions on progress", _keys_and_versions),
-    # Step 3 (learner columns) is the identity work's; keep it before this one.
+    Step(3, "learners' secret hashes and roles; NFKC name keys", _secrets_and_roles),
     Step(4, "workshop sessions, participants, answers and answer keys", _workshop_tables),
 )
 

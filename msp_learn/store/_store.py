@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from msp_learn import identity
 from msp_learn.store import _records as r
 from msp_learn.store._engine import (
     default_url,
@@ -42,6 +43,10 @@ _PG_COMMIT_LOCK = 0x6D737063  # advisory lock namespace for per-learner commits
 
 class NotFoundError(LookupError):
     """A learner or reflection the store does not hold."""
+
+
+class NameTakenError(ValueError):
+    """The name belongs to a learner who already has a secret."""
 
 
 class StaleVersionError(RuntimeError):
@@ -112,7 +117,7 @@ class Store:
         name = r.clean_name(name)
         with self._write() as conn:
             conn.execute(insert_ignoring_conflict(conn, learners, ["name_key"]).values(
-                name=name, name_key=name.casefold(), created_at=r.now()))
+                name=name, name_key=r.name_key(name), created_at=r.now()))
         found = self.find_learner(name)
         assert found is not None
         return found
@@ -122,20 +127,86 @@ class Store:
         with self._read() as conn:
             row = conn.execute(select(learners).where(
                 learners.c.name_key == r.name_key(name))).one_or_none()
-        return r.Learner(row.id, row.name, r.utc(row.created_at)) if row else None
+        return _learner(row) if row else None
 
     def learners(self) -> list[r.Learner]:
         """Every learner, oldest first."""
         with self._read() as conn:
             rows = conn.execute(select(learners).order_by(learners.c.id)).all()
-        return [r.Learner(row.id, row.name, r.utc(row.created_at)) for row in rows]
+        return [_learner(row) for row in rows]
+
+    # secrets and roles (the rules and hashing are identity's)
+
+    def claim(self, name: str, secret: str) -> r.Learner:
+        """Give the learner called ``name`` the secret ``secret`` if they have none yet
+        (creating the learner if new). Two people claiming one name at once: one wins, the
+        other gets :class:`NameTakenError`, which is also raised when the name has a secret.
+        """
+        hashed = identity.hash_secret(secret)
+        name = r.clean_name(name)
+        key = r.name_key(name)
+        with self._write() as conn:
+            conn.execute(insert_ignoring_conflict(conn, learners, ["name_key"]).values(
+                name=name, name_key=key, created_at=r.now()))
+            done = conn.execute(update(learners).where(
+                learners.c.name_key == key, learners.c.secret_hash.is_(None)).values(
+                secret_hash=hashed)).rowcount
+        if not done:
+            raise NameTakenError(f"the name {name!r} is taken: sign in with its secret")
+        found = self.find_learner(name)
+        assert found is not None
+        return found
+
+    def set_secret(self, name: str, secret: str) -> r.Learner:
+        """Replace the secret of the learner called ``name`` (NotFoundError if unknown).
+        Cookies signed before stop working; nothing of the learner's work changes."""
+        hashed = identity.hash_secret(secret)
+        key = r.name_key(name)
+        with self._write() as conn:
+            done = conn.execute(update(learners).where(learners.c.name_key == key)
+                                .values(secret_hash=hashed)).rowcount
+        if not done:
+            raise NotFoundError(f"there is no learner called {name!r} in {self.url}")
+        found = self.find_learner(name)
+        assert found is not None
+        return found
+
+    def secret_hash(self, name: str) -> str | None:
+        """The stored hash of the learner's secret; None if unknown or none set yet."""
+        with self._read() as conn:
+            return conn.scalar(select(learners.c.secret_hash).where(
+                learners.c.name_key == r.name_key(name)))
+
+    def check_secret(self, name: str, secret: str) -> bool:
+        """True when ``secret`` is the learner's secret (False if unknown or none set)."""
+        return identity.verify_secret(secret, self.secret_hash(name))
+
+    def set_role(self, name: str, role: str) -> r.Learner:
+        """Make the learner called ``name`` a ``learner``, ``trainer`` or ``lead``."""
+        role = identity.check_role(role)
+        key = r.name_key(name)
+        with self._write() as conn:
+            done = conn.execute(update(learners).where(learners.c.name_key == key)
+                                .values(role=role)).rowcount
+        if not done:
+            raise NotFoundError(f"there is no learner called {name!r} in {self.url}")
+        found = self.find_learner(name)
+        assert found is not None
+        return found
+
+    def role(self, name: str) -> str:
+        """The learner's role (NotFoundError if there is no such learner)."""
+        found = self.find_learner(name)
+        if found is None:
+            raise NotFoundError(f"there is no learner called {name!r} in {self.url}")
+        return found.role
 
     @staticmethod
     def _learner_id_in(conn: Connection, learner: r.Learner | str) -> int:
         """The id of ``learner`` (a Learner, or a cleaned name, created if new)."""
         if isinstance(learner, r.Learner):
             return learner.id
-        key = learner.casefold()
+        key = r.name_key(learner)  # identity's matching key (NFKC, casefold)
         query = select(learners.c.id).where(learners.c.name_key == key)
         found = conn.scalar(query)  # most writes are by a learner already known
         if found is None:
@@ -396,6 +467,10 @@ class Store:
             with self._engine.connect() as conn:  # move the zeroed pages out of the WAL file
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         return counts
+
+
+def _learner(row: Any) -> r.Learner:
+    return r.Learner(row.id, row.name, r.utc(row.created_at), row.role)
 
 
 def _count(conn: Connection, key: str) -> dict[str, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from .harness import (
     free_port,
     is_local,
     open_app,
+    sign_in,
     slug,
 )
 
@@ -45,7 +47,13 @@ def store_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def kit_server(browser_apps_dir: Path, store_url: str):
+def data_dir(tmp_path_factory) -> Path:
+    """The session server's data folder (its server secret lives here)."""
+    return tmp_path_factory.mktemp("data")
+
+
+@pytest.fixture(scope="session")
+def kit_server(browser_apps_dir: Path, store_url: str, data_dir: Path):
     """The session's kit Voila server (preheat pool of POOL_SIZE per notebook)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log_path = ARTIFACTS / "kit-server.log"
@@ -59,7 +67,7 @@ def kit_server(browser_apps_dir: Path, store_url: str):
             cull_interval=30,
             stdout=log,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "MSP_LEARN_DB": store_url,
+            env={**os.environ, "MSP_LEARN_DB": store_url, "MSP_LEARN_DATA": str(data_dir),
                  "MSP_LEARN_CONTENT": str(REPO)},
         )
     try:
@@ -101,8 +109,9 @@ def external_requests() -> list[str]:
 
 
 @pytest.fixture
-def context(browser, external_requests):
-    """A fresh browser context per test; pages are closed with beforeunload at the end."""
+def anonymous_context(browser, external_requests):
+    """A fresh browser context per test, signed in as nobody; pages are closed with
+    beforeunload at the end."""
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     ctx.on("request", lambda r: None if is_local(r.url) else external_requests.append(r.url))
     yield ctx
@@ -112,6 +121,28 @@ def context(browser, external_requests):
         except Exception:
             pass
     ctx.close()
+
+
+def learner_name_for(request) -> str:
+    """A learner name of its own for each test (its node name, shortened)."""
+    return "T " + re.sub(r"[^A-Za-z0-9 _.-]+", " ", request.node.name)[:70]
+
+
+@pytest.fixture
+def context(anonymous_context, kit_server, request):
+    """A fresh browser context per test, signed in as a learner named after the test."""
+    sign_in(anonymous_context, kit_server, learner_name_for(request))
+    return anonymous_context
+
+
+@pytest.fixture
+def signed_in(kit_server) -> Callable[..., None]:
+    """``signed_in(context, name)`` signs a browser context in as ``name``."""
+
+    def _sign_in(context, name: str, secret: str | None = None) -> None:
+        sign_in(context, kit_server, name, *(secret,) if secret else ())
+
+    return _sign_in
 
 
 @pytest.fixture

@@ -186,6 +186,24 @@ def open_app(
     raise AssertionError(f"{url} never became ready ({ready_selector}):\n" + "\n".join(errors))
 
 
+#: The secret test learners sign in with (identity's rules: 4 characters or more).
+TEST_SECRET = "test-secret-1"
+
+
+def sign_in(context, server: KitServer, name: str, secret: str = TEST_SECRET) -> None:
+    """Sign ``context`` in as ``name`` through the kit's sign-in form (its HTTP requests, not
+    its pages, so it is quick): claims a new name with ``secret``, or gives a taken one's."""
+    base = server.url.rstrip("/") + "/msp/sign-in"
+    context.request.get(base)
+    xsrf = next(c["value"] for c in context.cookies() if c["name"] == "_xsrf")
+    page = context.request.post(base, form={"_xsrf": xsrf, "step": "name", "name": name})
+    step = "secret" if "Enter your secret" in page.text() else "new"
+    done = context.request.post(base, max_redirects=0, form={
+        "_xsrf": xsrf, "step": step, "name": name, "secret": secret, "secret2": secret})
+    if done.status != 303:
+        raise AssertionError(f"sign-in as {name!r} failed ({done.status}): {done.text()[:800]}")
+
+
 def axe_script() -> Path:
     """axe-core's ``axe.min.js``, shipped inside the ``axe-playwright-python`` wheel."""
     try:

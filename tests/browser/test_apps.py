@@ -22,9 +22,10 @@ VIEW = {"quiz": "quiz", "case_study": "case-study", "risk": "risk-scenario",
         "journal": "journal"}
 
 
-def app(name: str, learner: str, **query: str) -> str:
+def app(name: str, **query: str) -> str:
+    """A link to one view, as a trainer hands it out: it names no learner."""
     extra = "".join(f"&{k}={quote(v)}" for k, v in query.items())
-    return f"voila/render/app.ipynb?view={VIEW[name]}&learner={quote(learner)}{extra}"
+    return f"voila/render/app.ipynb?view={VIEW[name]}{extra}"
 
 
 def assert_accessible(page, axe, label: str) -> None:
@@ -45,28 +46,93 @@ def finish_case(page) -> None:
     raise AssertionError("no ending reached after 20 steps")
 
 
-def test_gallery_asks_a_name_once_and_lists_every_activity(page, open_app_in, axe, screenshot,
-                                                           external_requests):
-    open_app_in(page, "voila/render/app.ipynb", ".msp-learner-name input")
-    assert_accessible(page, axe, "name form")
-    page.fill(".msp-learner-name input", "Gallery <b>Tester</b>")
-    page.click("button.msp-continue-name")
-    page.click("a.msp-go")
-    page.wait_for_selector(".msp-home")
-    assert "learner=Gallery" in page.url
+def test_sign_in_once_then_the_gallery_lists_every_activity(anonymous_context, kit_server,
+                                                           axe, screenshot, external_requests):
+    """Does a new learner pick a name and a secret on the sign-in page (Enter submits), land
+    on the gallery with their name shown as text, and see every activity?"""
+    page = anonymous_context.new_page()
+    page.goto(kit_server.url + "voila/render/app.ipynb")
+    page.wait_for_selector("input#name")
+    assert "/msp/sign-in?next=" in page.url
+    assert page.title() == "Sign in to MSP Learn | MSP Learn"
+    assert_accessible(page, axe, "sign-in page")
+    screenshot(page, "sign-in")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "sign-in-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.fill("input#name", "Gallery <b>Tester</b>")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("input#secret2")
+    assert "is a new name here" in page.inner_text("main")
+    page.fill("input#secret", "4242")
+    page.fill("input#secret2", "4243")
+    page.keyboard.press("Enter")
+    alert = page.locator("[role=alert]")
+    alert.wait_for()
+    assert "The two secrets are different" in alert.inner_text()
+    assert_accessible(page, axe, "sign-in error")
+    screenshot(page, "sign-in-error")
+    page.fill("input#secret", "4242")
+    page.fill("input#secret2", "4242")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".msp-home", timeout=60_000)
+    assert "learner=" not in page.url
     assert page.title() == "Making Safeguarding Personal: learning kit | MSP Learn"
     text = page.inner_text(".msp-home")
     assert "Learning as Gallery <b>Tester</b>" in text  # shown as text, not markup
     for item in CAT.items("case-study") + CAT.items("risk-scenario"):
         assert item.title in text
     assert page.locator(".msp-home a").count() >= len(CAT.items("case-study")) + 3
+    hrefs = page.eval_on_selector_all(".msp-home a", "els => els.map(e => e.href)")
+    assert not [h for h in hrefs if "learner=" in h or "Tester" in h]  # links carry no names
     assert_accessible(page, axe, "gallery")
     screenshot(page, "gallery")
+    page.click("a.msp-sign-out")                          # "not you?" signs out
+    page.wait_for_selector("input#name")
+    assert "You have signed out" in page.inner_text("main")
+    page.goto(kit_server.url + "voila/render/app.ipynb")
+    page.wait_for_selector("input#name")                  # signed out: asked again
     assert external_requests == []
 
 
+def test_a_taken_name_asks_for_its_secret(anonymous_context, browser, kit_server, axe,
+                                          screenshot, signed_in):
+    """Is a second person giving a taken name asked for its secret, told plainly when it is
+    wrong, slowed down after a few tries, and let in with the right one?"""
+    owner = browser.new_context()
+    try:
+        signed_in(owner, "Taken Name", "right-secret")
+    finally:
+        owner.close()
+    page = anonymous_context.new_page()
+    page.goto(kit_server.url + "msp/sign-in")
+    page.fill("input#name", "taken name")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("input#secret")
+    assert "is taken" in page.inner_text("main")
+    page.fill("input#secret", "wrong-secret")
+    page.keyboard.press("Enter")
+    page.locator("[role=alert]").wait_for()
+    assert "That is not the secret for Taken Name" in page.inner_text("[role=alert]")
+    assert page.locator("input#secret").get_attribute("aria-invalid") == "true"
+    assert_accessible(page, axe, "wrong secret")
+    screenshot(page, "wrong-secret")
+    statuses = []
+    for _ in range(5):
+        page.fill("input#secret", "wrong-secret")
+        with page.expect_response(lambda r: r.request.method == "POST") as info:
+            page.keyboard.press("Enter")
+        statuses.append(info.value.status)
+    assert statuses[-1] == 429, statuses
+    assert "Too many wrong secrets" in page.inner_text("[role=alert]")
+    page.fill("input#secret", "right-secret")          # still limited, even when right
+    page.keyboard.press("Enter")
+    page.locator("[role=alert]").wait_for()
+    assert "Too many wrong secrets" in page.inner_text("[role=alert]")
+
+
 def test_quiz_gives_feedback_and_a_score(page, open_app_in, axe, screenshot, external_requests):
-    open_app_in(page, app("quiz", "Quiz Learner", tag=QUIZ_TAG), "button.msp-answer-myth")
+    open_app_in(page, app("quiz", tag=QUIZ_TAG), "button.msp-answer-myth")
     for i, item in enumerate(QUIZ_ITEMS):
         page.click("button.msp-answer-true" if item.is_myth else "button.msp-answer-myth")
         feedback = page.locator(".msp-quiz-feedback")
@@ -87,7 +153,7 @@ def test_quiz_gives_feedback_and_a_score(page, open_app_in, axe, screenshot, ext
 
 def test_case_study_reload_resumes_then_finishes_with_reflection(page, open_app_in, axe,
                                                                  screenshot, external_requests):
-    path = app("case_study", "Reload Learner", id=CASE.id)
+    path = app("case_study", id=CASE.id)
     open_app_in(page, path, "button.msp-start")
     assert "Content note" in page.inner_text(".msp-intro")
     assert page.title() == f"{CASE.title} | MSP Learn"  # each view names the page
@@ -121,7 +187,7 @@ def test_case_study_reload_resumes_then_finishes_with_reflection(page, open_app_
 
 
 def test_case_study_can_be_paused_and_skipped(page, open_app_in):
-    open_app_in(page, app("case_study", "Pause Learner", id=CASE.id), "button.msp-skip")
+    open_app_in(page, app("case_study", id=CASE.id), "button.msp-skip")
     page.click("button.msp-skip")
     page.wait_for_selector(".msp-skipped")
     page.click("button.msp-start")
@@ -133,7 +199,7 @@ def test_case_study_can_be_paused_and_skipped(page, open_app_in):
 
 def test_risk_tool_shows_matrix_and_compares(page, open_app_in, axe, screenshot,
                                              external_requests):
-    open_app_in(page, app("risk", "Risk Learner", id=RISK.id), "button.msp-assess")
+    open_app_in(page, app("risk", id=RISK.id), "button.msp-assess")
     selects = page.locator(".msp-risk select")
     selects.nth(0).select_option(label=f"{RISK.factors.likelihood} " + ["rare", "unlikely",
                                  "possible", "likely", "almost certain"][
@@ -151,8 +217,9 @@ def test_risk_tool_shows_matrix_and_compares(page, open_app_in, axe, screenshot,
 
 
 def test_journal_saves_and_downloads_cpd_record(page, open_app_in, axe, screenshot,
-                                                external_requests):
-    open_app_in(page, app("journal", "Journal <Learner>"), ".msp-prompt textarea")
+                                                external_requests, signed_in):
+    signed_in(page.context, "Journal <Learner>")
+    open_app_in(page, app("journal"), ".msp-prompt textarea")
     page.locator(".msp-prompt textarea").first.fill("<script>alert('x')</script>What I saw")
     page.click("button.msp-save-reflection")
     page.wait_for_selector("text=Reflection saved to your journal")
@@ -186,7 +253,7 @@ def press_until(page, text: str = "", *, selector: str = "button", limit: int = 
 
 
 def test_case_study_with_the_keyboard_alone(page, open_app_in):
-    open_app_in(page, app("case_study", "Keyboard Learner", id=CASE.id), "button.msp-start")
+    open_app_in(page, app("case_study", id=CASE.id), "button.msp-start")
     press_until(page, "Start the case study")
     for _ in range(20):
         page.wait_for_selector("button.msp-choice, .msp-ending")
@@ -205,7 +272,7 @@ def test_case_study_with_the_keyboard_alone(page, open_app_in):
 
 
 def test_quiz_and_risk_with_the_keyboard_alone(page, open_app_in):
-    open_app_in(page, app("quiz", "Keys Quiz", tag=QUIZ_TAG), "button.msp-answer-myth")
+    open_app_in(page, app("quiz", tag=QUIZ_TAG), "button.msp-answer-myth")
     for item in QUIZ_ITEMS:
         press_until(page, "It's a myth" if item.is_myth else "It's true")
         page.wait_for_selector("button.msp-next:not([disabled])")
@@ -213,7 +280,7 @@ def test_quiz_and_risk_with_the_keyboard_alone(page, open_app_in):
     page.wait_for_selector(".msp-quiz-summary")
     assert f"{len(QUIZ_ITEMS)} of {len(QUIZ_ITEMS)} correct" in page.inner_text(
         ".msp-quiz-summary")
-    open_app_in(page, app("risk", "Keys Risk", id=RISK.id), "button.msp-assess")
+    open_app_in(page, app("risk", id=RISK.id), "button.msp-assess")
     press_until(page, selector=".msp-risk select", key="ArrowDown")
     press_until(page, "Show the risk level")
     page.wait_for_selector("table.msp-matrix")
@@ -224,16 +291,18 @@ def test_quiz_and_risk_with_the_keyboard_alone(page, open_app_in):
 def test_site_root_opens_the_gallery(page, kit_server):
     """Does the printed address (the site root) land on the gallery, not a file list?"""
     page.goto(kit_server.url)
-    page.wait_for_selector(".msp-learner-name input", timeout=60_000)
+    page.wait_for_selector(".msp-home", timeout=60_000)
     assert page.url.endswith("/voila/render/app.ipynb")
 
 
-def test_journal_draft_is_kept_while_typing(page, open_app_in, screenshot, store_url):
+def test_journal_draft_is_kept_while_typing(page, open_app_in, screenshot, store_url,
+                                            signed_in):
     """Is a journal draft kept while the learner types (no leaving the box, no Save), once
     typing pauses rather than on every keystroke, so a reload straight after sees it?"""
     from msp_learn.store import Store
 
-    open_app_in(page, app("journal", "Draft Typist"), ".msp-prompt textarea")
+    signed_in(page.context, "Draft Typist")
+    open_app_in(page, app("journal"), ".msp-prompt textarea")
     box = page.locator(".msp-prompt textarea").first
     box.click()
     page.keyboard.type("Typed, never saved, never left the box.")
@@ -253,7 +322,7 @@ def test_two_tabs_lose_no_quiz_answer(context, open_app_in, screenshot):
     """Do three right answers in one tab survive a wrong answer from a stale second tab, which
     is told in an alert to reload?"""
     first, second = context.new_page(), context.new_page()
-    path = app("quiz", "Two Tabs", tag=QUIZ_TAG)
+    path = app("quiz", tag=QUIZ_TAG)
     open_app_in(first, path, "button.msp-answer-myth")
     open_app_in(second, path, "button.msp-answer-myth")
     for item in QUIZ_ITEMS[:3]:
@@ -277,7 +346,7 @@ def test_two_tabs_lose_no_quiz_answer(context, open_app_in, screenshot):
 
 def test_retrying_the_missed_ones_keeps_the_first_score(page, open_app_in, screenshot):
     """After "Try the ones I missed", are the first attempt and the best score both shown?"""
-    open_app_in(page, app("quiz", "Retry Learner", tag=QUIZ_TAG), "button.msp-answer-myth")
+    open_app_in(page, app("quiz", tag=QUIZ_TAG), "button.msp-answer-myth")
     n = len(QUIZ_ITEMS)
     for i, item in enumerate(QUIZ_ITEMS):
         right = "button.msp-answer-myth" if item.is_myth else "button.msp-answer-true"
@@ -298,3 +367,10 @@ def test_retrying_the_missed_ones_keeps_the_first_score(page, open_app_in, scree
     screenshot(page, "attempts")
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "attempts-phone")
+
+
+def test_site_root_asks_a_visitor_to_sign_in_first(anonymous_context, kit_server):
+    page = anonymous_context.new_page()
+    page.goto(kit_server.url)
+    page.wait_for_selector("input#name")
+    assert "/msp/sign-in?next=%2Fvoila%2Frender%2Fapp.ipynb" in page.url

@@ -13,7 +13,7 @@ import pytest
 
 from msp_learn.server import spawn, stop, wait_until_listening
 
-from .harness import ARTIFACTS, REPO, KitServer, free_port, open_app
+from .harness import ARTIFACTS, REPO, KitServer, free_port, open_app, sign_in
 from .test_apps import CASE, QUIZ_ITEMS, QUIZ_TAG, app
 
 pytestmark = pytest.mark.browser
@@ -84,7 +84,7 @@ def test_killed_kernel_mid_case_study_reloads_to_the_same_place(page, kit_server
                                                                screenshot):
     """Does a case study whose kernel is killed say so, reload itself, and come back at the
     node the learner had reached, still working?"""
-    open_app_in(page, app("case_study", "Lost Kernel Case", id=CASE.id), "button.msp-start")
+    open_app_in(page, app("case_study", id=CASE.id), "button.msp-start")
     second = go_to_second_node(page)
     mark_page(page)
     kill_kernel(kit_server, page_kernel_id(page))
@@ -99,7 +99,7 @@ def test_killed_kernel_mid_quiz_keeps_the_answers(page, kit_server, open_app_in,
     """Does a quiz whose kernel is killed after two answers come back at the third statement
     with both answers counted, and finish with every answer kept?"""
     assert len(QUIZ_ITEMS) >= 3
-    open_app_in(page, app("quiz", "Lost Kernel Quiz", tag=QUIZ_TAG), "button.msp-answer-myth")
+    open_app_in(page, app("quiz", tag=QUIZ_TAG), "button.msp-answer-myth")
 
     def answer_right(item) -> None:
         page.click("button.msp-answer-myth" if item.is_myth else "button.msp-answer-true")
@@ -131,6 +131,7 @@ def own_server(browser_apps_dir, tmp_path):
     port = free_port()
     log_path = ARTIFACTS / "restart-server.log"
     env = {**os.environ, "MSP_LEARN_DB": f"sqlite:///{tmp_path / 'progress.sqlite'}",
+           "MSP_LEARN_DATA": str(tmp_path / "data"),  # its server secret, kept over a restart
            "MSP_LEARN_CONTENT": str(REPO)}
     handle: dict = {}
 
@@ -152,7 +153,8 @@ def test_server_restart_mid_case_study_brings_the_learner_back(page, own_server,
     """When the server stops mid-case-study, does the page say so and keep saying so while the
     server is down, then reload itself at the same node once the server is back?"""
     server = own_server()
-    open_app(page, server, app("case_study", "Restart Learner", id=CASE.id), "button.msp-start",
+    sign_in(page.context, server, "Restart Learner")  # signed in to this server, not the session's
+    open_app(page, server, app("case_study", id=CASE.id), "button.msp-start",
              name="restart", timeout=120)
     second = go_to_second_node(page)
     mark_page(page)
@@ -175,7 +177,7 @@ def test_server_restart_mid_case_study_brings_the_learner_back(page, own_server,
 
 def test_pages_that_keep_their_connection_show_no_alert(page, open_app_in):
     """Does a healthy page (loaded, clicked, left open a while) never show the alert?"""
-    open_app_in(page, app("case_study", "Healthy Learner", id=CASE.id), "button.msp-start")
+    open_app_in(page, app("case_study", id=CASE.id), "button.msp-start")
     page.click("button.msp-start")
     page.locator("button.msp-choice").first.wait_for()
     time.sleep(3)

@@ -24,14 +24,14 @@ def test_notebooks_pass_nbval(tmp_path):
 
 
 QUERIES = {
-    "gallery": "learner=Test%20Learner",
-    "ask-name": "view=quiz",
-    "case-study": "view=case-study&id=danny-cuckooing-exploitation&learner=Test",
-    "quiz": "view=quiz&learner=Test&tag=advocacy",
-    "risk": "view=risk-scenario&id=winston-lends-to-a-friend&learner=Test",
-    "journal": "view=journal&learner=Test",
-    "unknown-view": "view=nonsense&learner=Test",
-    "unknown-id": "view=case-study&id=no-such-case&learner=Test",
+    "gallery": "",
+    "not-signed-in": "view=quiz",
+    "case-study": "view=case-study&id=danny-cuckooing-exploitation",
+    "quiz": "view=quiz&tag=advocacy",
+    "risk": "view=risk-scenario&id=winston-lends-to-a-friend",
+    "journal": "view=journal&learner=Someone%20Else",  # a learner= in the URL is ignored
+    "unknown-view": "view=nonsense",
+    "unknown-id": "view=case-study&id=no-such-case",
 }
 
 
@@ -41,8 +41,15 @@ def test_voila_app_notebook_executes(query, tmp_path, monkeypatch):
     import nbformat
     from nbclient import NotebookClient
 
+    from msp_learn import identity
+
     monkeypatch.setenv("MSP_LEARN_DB", f"sqlite:///{tmp_path / 'apps.sqlite'}")
     monkeypatch.setenv("QUERY_STRING", query)
+    if query != QUERIES["not-signed-in"]:  # the server hands the kernel a signed person
+        secret = "ab" * 32
+        monkeypatch.setenv(identity.SECRET_ENV, secret)
+        monkeypatch.setenv(identity.KERNEL_ENV, identity.person_token(
+            identity.Person("Test Learner"), secret, purpose="kernel", seconds=600))
     nb = nbformat.read(ROOT / "voila_apps" / "app.ipynb", as_version=4)
     NotebookClient(nb, timeout=120, kernel_name="python3", resources={
         "metadata": {"path": str(ROOT)}}).execute()

@@ -19,6 +19,7 @@ PACKAGE = ROOT / "msp_learn"
 ROWS: list[set[str]] = [
     {"cli"},
     {"cli_learner", "cli_workshop", "server", "apps"},
+    {"kernel_request"},
     {"widgets", "grading", "reports", "workshop"},
     {"tracking"},
     {"cpd", "coverage"},
@@ -27,12 +28,14 @@ ROWS: list[set[str]] = [
     {"engine", "activities", "events"},
     {"schemas"},
     {"vocab", "paths"},
-    {"store", "identity", "_version"},
+    {"store", "_version"},
+    {"identity"},
 ]
 RANK = {name: len(ROWS) - i for i, row in enumerate(ROWS) for name in row}
 #: Packages that may not import ipywidgets or IPython (they run in the CLI, reports, tests).
 NO_WIDGETS = {"html", "tracking", "engine", "cpd", "activities", "events", "store", "content",
-              "schemas", "vocab", "paths", "coverage", "cli", "cli_learner", "identity"}
+              "schemas", "vocab", "paths", "coverage", "cli", "cli_learner", "identity",
+              "kernel_request"}
 #: Imports a package may not make even though they point down (the seams' own rules).
 FORBIDDEN = {"widgets": {"store", "cpd"}}  # views reach the store only through a tracker
 

@@ -55,14 +55,14 @@ def workshops(store, catalogue):
 
 
 def test_step_4_adds_the_workshop_tables_to_an_older_database(url):
-    """Does a database at step 2 (no workshop tables) gain them, stamped 4, on open?"""
+    """Does a database at step 3 (no workshop tables) gain them, stamped 4, on open?"""
     engine = create_engine(url)
     older = [t for t in _schema.metadata.sorted_tables if t not in _schema.WORKSHOP_TABLES]
     with engine.begin() as conn:
         _schema.schema_versions.create(conn)
         _schema.metadata.create_all(conn, tables=older)
         conn.execute(insert(_schema.schema_versions).values(
-            version=2, description="old", applied_at=datetime.now(UTC)))
+            version=3, description="old", applied_at=datetime.now(UTC)))
     Store(url).close()
     names = set(inspect(engine).get_table_names())
     engine.dispose()
