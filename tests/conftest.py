@@ -128,3 +128,10 @@ def pg_url(pg_databases):
         yield url
     finally:
         pg_databases.drop(url)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Run the browser tests last. Playwright's sync API keeps an asyncio loop running in the
+    main thread from the first browser test to the end of the session, and tests that run
+    their own loop (asyncio.run, tornado's test cases) cannot start one inside it."""
+    items.sort(key=lambda item: "browser" in getattr(item, "fixturenames", ()))

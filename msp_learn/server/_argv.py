@@ -124,6 +124,11 @@ def voila_argv(
         # study); kernels of closed, crashed or never-connected (G2) pages are culled.
         "--MappingKernelManager.cull_connected=False",
         "--MappingKernelManager.cull_busy=False",
+        # A page's kernel that dies is never restarted: a restarted kernel has not run the
+        # app, and its page reloads onto a fresh kernel anyway, so a restart would only
+        # leave an orphan (about 130 MB) until culled. The server reports it dead at once
+        # (the page then says "Connection lost" and reloads) and forgets it.
+        "--KernelRestarter.restart_limit=0",
     ]
     argv.extend(str(arg) for arg in extra_args)
     return argv

@@ -86,6 +86,18 @@ class KitServer:
             seen = len(self.kernel_pids())
         return seen
 
+    def settled_kernels(self, quiet: float = 5.0, timeout: float = 120.0) -> int:
+        """The kernel count once it has not changed for ``quiet`` seconds (pool refills and
+        earlier tests' shutdowns finished), or the last count after ``timeout``."""
+        deadline = time.monotonic() + timeout
+        seen, since = len(self.kernel_pids()), time.monotonic()
+        while time.monotonic() < deadline and time.monotonic() - since < quiet:
+            time.sleep(0.25)
+            now = len(self.kernel_pids())
+            if now != seen:
+                seen, since = now, time.monotonic()
+        return seen
+
     def log_tail(self, lines: int = 80) -> str:
         text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
         kept = [ln for ln in text.splitlines() if "running over TCP without encryption" not in ln]

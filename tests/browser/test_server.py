@@ -104,23 +104,27 @@ def test_no_request_leaves_localhost(page, open_app_in, external_requests):
 
 def test_closing_tab_shuts_its_kernel_down(context, kit_server, open_app_in):
     """The beforeunload shutdown beacon passes the XSRF check (stack.md G1)."""
-    assert kit_server.wait_for_kernels(kit_server.baseline) == kit_server.baseline
+    # Counted from what runs now (at least the pools), not assumed: see the closing note
+    # of 2026-12-01 on one extra kernel seen after the connection tests.
+    before = kit_server.settled_kernels()
+    assert before >= kit_server.baseline
     page = context.new_page()
     open_app_in(page, f"{APP}?id=closing", READY)
     kernel_id = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', page.content()).group(1)
     # The page holds one kernel; the pool refills behind it once the machine has spare CPU.
-    refilled = kit_server.wait_for_kernels(kit_server.baseline + 1, timeout=180)
-    assert refilled == kit_server.baseline + 1, kit_server.log_tail(40)
+    refilled = kit_server.wait_for_kernels(before + 1, timeout=180)
+    assert refilled == before + 1, kit_server.log_tail(40)
     assert "Refilling the kernel pool for fixture_app.ipynb" in kit_server.log_tail(400)
     page.close(run_before_unload=True)
-    left = kit_server.wait_for_kernels(kit_server.baseline, timeout=30)
-    assert left == kit_server.baseline, kit_server.log_tail(40)
+    left = kit_server.wait_for_kernels(before, timeout=30)
+    assert left == before, kit_server.log_tail(40)
     # (other tests' refused shutdowns of kernels not theirs are in the same log)
     assert f"403 POST /voila/api/shutdown/{kernel_id}" not in kit_server.log_tail(400)
 
 
 def test_burst_of_simultaneous_loads(context, browser, kit_server):
     """BURST pages requested at once (pool of 2): every one renders its own widgets."""
+    before = kit_server.settled_kernels()
     contexts = [browser.new_context() for _ in range(BURST)]
     for i, ctx in enumerate(contexts):
         sign_in(ctx, kit_server, f"Burst learner {i}")
@@ -144,8 +148,8 @@ def test_burst_of_simultaneous_loads(context, browser, kit_server):
             page.close(run_before_unload=True)
         for ctx in contexts:
             ctx.close()
-    left = kit_server.wait_for_kernels(kit_server.baseline, timeout=60)
-    assert left == kit_server.baseline, f"{left} kernels left, pool baseline {kit_server.baseline}"
+    left = kit_server.wait_for_kernels(before, timeout=60)
+    assert left == before, f"{left} kernels left, {before} before the burst"
 
 
 def test_open_app_retries_and_records_diagnostics(page, kit_server):

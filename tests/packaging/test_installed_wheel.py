@@ -132,19 +132,23 @@ def _wait_for_url(proc: subprocess.Popen, timeout: float) -> str:
 
 def test_serve_from_an_empty_folder_shows_the_gallery(installed, empty):
     """Does the installed kit serve its gallery from an empty folder, with no checkout?"""
-    port = _free_port()
+    port, token = _free_port(), "wheel-test-token"
     proc = subprocess.Popen(
         [sys.executable, "-m", "msp_learn.cli", "serve", "--port", str(port), "--pool-size", "0"],
-        cwd=empty, env=env_for(installed, empty.parent / "data"), stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True)
+        cwd=empty, env={**env_for(installed, empty.parent / "data"), "MSP_LEARN_TOKEN": token},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         url = _wait_for_url(proc, timeout=90)
         assert url == f"http://127.0.0.1:{port}/"
-        with urllib.request.urlopen(url, timeout=120) as response:  # redirects to the gallery
+        with urllib.request.urlopen(url, timeout=120) as response:  # a visitor: sign in first
+            page = response.read().decode("utf-8")
+            assert response.status == 200
+            assert "/msp/sign-in?next=%2Fvoila%2Frender%2Fapp.ipynb" in response.url
+        assert "<form" in page and "Traceback" not in page
+        gallery = f"{url}voila/render/app.ipynb?token={token}"  # the person running the kit
+        with urllib.request.urlopen(gallery, timeout=120) as response:
             body = response.read().decode("utf-8")
             assert response.status == 200
-            assert response.url.endswith("/voila/render/app.ipynb")
-        assert "Making Safeguarding Personal learning kit" in body
         assert "application/vnd.jupyter.widget-view+json" in body  # the app ran and drew
         assert "There was an error" not in body and "Traceback" not in body
     finally:

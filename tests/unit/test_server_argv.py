@@ -158,3 +158,11 @@ def test_cold_starts_get_time_to_start_and_send_their_output(tmp_path):
     assert opts["VoilaExecutor.iopub_timeout"] == [str(IOPUB_TIMEOUT_S)]
     assert opts["VoilaExecutor.startup_timeout"] == [str(STARTUP_TIMEOUT_S)]
     assert IOPUB_TIMEOUT_S >= 60 and STARTUP_TIMEOUT_S >= 120
+
+
+def test_a_dead_kernel_is_reported_dead_not_restarted():
+    """Is a page's dead kernel reported dead at once rather than restarted into an orphan
+    (a restarted kernel has not run the app, and its page reloads onto a fresh one)?"""
+    from msp_learn.server._argv import voila_argv
+
+    assert "--KernelRestarter.restart_limit=0" in voila_argv(apps_dir=".", pool_size=2)

@@ -108,22 +108,7 @@
         $("conn").textContent = "";
         $("conn").classList.remove("lost");
         wait = 500;
-        const reader = response.body.getReader();
-        const decoder = new TextDecoder();
-        let buffer = "";
-        for (;;) {
-          const {value, done} = await reader.read();
-          if (done) break;
-          buffer += decoder.decode(value, {stream: true});
-          let cut;
-          while ((cut = buffer.indexOf("\n\n")) >= 0) {
-            const chunk = buffer.slice(0, cut);
-            buffer = buffer.slice(cut + 2);
-            const data = chunk.split("\n").filter((l) => l.startsWith("data: "))
-              .map((l) => l.slice(6)).join("\n");
-            if (data) draw(JSON.parse(data));
-          }
-        }
+        await window.mspReadEvents(response, draw);
       } catch (failure) {
         // reconnect below
       }
