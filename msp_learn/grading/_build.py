@@ -25,7 +25,7 @@ from pathlib import Path
 
 import nbformat
 
-from msp_learn.content import Catalogue, load_default, load_paths
+from msp_learn.content import Catalogue, load_catalogue, load_paths
 from msp_learn.grading import _cells as C
 from msp_learn.grading._course import AssignmentSpec, CourseError, load_course
 from msp_learn.grading._rubric import rubric
@@ -190,7 +190,7 @@ def build_course(folder: str | os.PathLike, *, force: bool = False) -> list[Path
         raise CourseError("the assessed content has problems; fix them first ('msp-learn "
                           f"validate {root / 'assessed'}'):\n" +
                           "\n".join(map(str, assessed.errors)))
-    kit = load_default()
+    kit = load_catalogue()
     record_path = root / RECORD
     record = json.loads(record_path.read_text()) if record_path.is_file() else {}
     planned = []
