@@ -160,16 +160,7 @@ class Store:
     def set_secret(self, name: str, secret: str) -> r.Learner:
         """Replace the secret of the learner called ``name`` (NotFoundError if unknown).
         Cookies signed before stop working; nothing of the learner's work changes."""
-        hashed = identity.hash_secret(secret)
-        key = r.name_key(name)
-        with self._write() as conn:
-            done = conn.execute(update(learners).where(learners.c.name_key == key)
-                                .values(secret_hash=hashed)).rowcount
-        if not done:
-            raise NotFoundError(f"there is no learner called {name!r} in {self.url}")
-        found = self.find_learner(name)
-        assert found is not None
-        return found
+        return self._update_learner(name, secret_hash=identity.hash_secret(secret))
 
     def secret_hash(self, name: str) -> str | None:
         """The stored hash of the learner's secret; None if unknown or none set yet."""
@@ -183,11 +174,13 @@ class Store:
 
     def set_role(self, name: str, role: str) -> r.Learner:
         """Make the learner called ``name`` a ``learner``, ``trainer`` or ``lead``."""
-        role = identity.check_role(role)
-        key = r.name_key(name)
+        return self._update_learner(name, role=identity.check_role(role))
+
+    def _update_learner(self, name: str, **values: str) -> r.Learner:
+        """Set ``values`` on the learner called ``name``; NotFoundError if unknown."""
         with self._write() as conn:
-            done = conn.execute(update(learners).where(learners.c.name_key == key)
-                                .values(role=role)).rowcount
+            done = conn.execute(update(learners).where(learners.c.name_key == r.name_key(name))
+                                .values(**values)).rowcount
         if not done:
             raise NotFoundError(f"there is no learner called {name!r} in {self.url}")
         found = self.find_learner(name)
