@@ -1,0 +1,9 @@
+"""Workforce leads' reports: tidy tables from nbgrader's gradebook and the kit's store,
+pure analyses over them, and outputs (HTML, Excel, CSV, a Voila dashboard) that draw them.
+
+See ``docs/house.md`` (Reports) for the tables' columns and the seams.
+"""
+
+from msp_learn.reports._section import Plot, Section
+
+__all__ = ["Plot", "Section"]
