@@ -649,6 +649,8 @@ def _workshop(sessions, participants, answers, people, content: _Content, out: d
         activity = runs.get(str(a.run)) or {}
         kind, source = activity.get("kind"), activity.get("source") or {}
         value = _json(a.answer)
+        if isinstance(value, dict) and "value" in value:  # stored as {"value": ...}
+            value = value["value"]
         correct = activity.get("correct")
         if kind == "myth":
             row = ("quiz", f"workshop-{code}", source.get("myth"),
