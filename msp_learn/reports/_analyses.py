@@ -68,6 +68,9 @@ def submissions(grades: pd.DataFrame, learners: pd.DataFrame,
     per = g.groupby(["learner", "assignment"], as_index=False).agg(
         score=("score", "sum"), max_score=("marked_max", "sum"),
         awaiting=("waiting", "sum"), submitted_at=("submitted_at", "min"))
+    for frame in (grid, per):
+        for key in ("learner", "assignment"):
+            frame[key] = frame[key].astype(object)
     out = grid.merge(per, on=["learner", "assignment"], how="left")
     out["completed"] = out["submitted_at"].notna() | out["max_score"].notna()
     out["awaiting"] = out["awaiting"].fillna(0).astype(int)
