@@ -59,9 +59,10 @@ def write_store(url: str) -> None:
              ("Zed", 2, HOSTILE, None)])
 
 
-@pytest.fixture
-def course(tmp_path):
-    course = tmp_path / "course"
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """Built once (nbgrader's ORM is slow to start); the tests only read it."""
+    course = tmp_path_factory.mktemp("reports") / "course"
     B.gradebook(course, {"myths-1": CELLS}, {
         ("s01", "myths-1"): {f"test-myth-{MYTH}": 1, f"test-myth-{TRUE}": 0,
                              "rubric-voice": None},
