@@ -84,9 +84,11 @@ def _frame(rows: list[dict] | None, columns: list[str]) -> pd.DataFrame:
 
 def _utc(values) -> pd.Series:
     """Timestamps as tz-aware UTC (naive ones are UTC: nbgrader and SQLite keep them so)."""
-    out = pd.to_datetime(pd.Series(values, dtype=object), errors="coerce", utc=True,
-                         format="mixed")
-    return out
+    series = pd.Series(values, dtype=object)
+    try:  # the fast path: every value ISO 8601 text, or datetime objects
+        return pd.to_datetime(series, utc=True, format="ISO8601")
+    except (ValueError, TypeError):
+        return pd.to_datetime(series, errors="coerce", utc=True, format="mixed")
 
 
 def item_kind(cell: str) -> str:
@@ -587,12 +589,18 @@ def _events(rows, people, content: _Content, out: dict, shown: str) -> None:
     depth: dict[tuple, int] = {}
     bad = []
     answers, choices, endings = out["answers"], out["choices"], out["endings"]
+    decoded: dict[tuple[str, str], ev.Event | None] = {}  # payloads repeat: read each once
     for row in rows:
         learner = people.get(row.learner_id, ("?",))[0]
-        try:
-            payload = json.loads(row.payload)
-            e = ev.read(row.event, payload if isinstance(payload, dict) else {})
-        except (ValueError, TypeError, ev.EventError):
+        e = decoded.get((row.event, row.payload), False)
+        if e is False:
+            try:
+                payload = json.loads(row.payload)
+                e = ev.read(row.event, payload if isinstance(payload, dict) else {})
+            except (ValueError, TypeError, ev.EventError):
+                e = None
+            decoded[(row.event, row.payload)] = e
+        if e is None:
             bad.append(row.id)
             continue
         kind, ident, at = row.activity_kind, row.activity_id, row.recorded_at

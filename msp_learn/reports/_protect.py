@@ -9,7 +9,7 @@ and totals.
 
 The check is exact linear algebra, not a rule of thumb: the hidden cells are unknowns, each
 total shown is an equation over them, and a hidden cell can be worked out exactly when its
-unit vector lies in the span of those equations (the rank does not grow when it is added).
+unit vector lies in the span of those equations (its row of the null space is zero).
 While any hidden cell can be, the smallest shown cell in its row or column (where that row
 or column has a total) is hidden too; a total is hidden only when nothing else is left.
 Whether a pattern leaks depends only on which cells are hidden and which totals are shown,
@@ -60,8 +60,10 @@ def recoverable(hidden: np.ndarray, *, row_totals: np.ndarray | None = None,
 
     ``hidden`` is a boolean array of the table's cells; ``row_totals``/``col_totals`` are
     None when the table shows no such totals, else a boolean array of which are hidden.
+    A hidden cell is given away when its unit vector lies in the row space of the equations,
+    that is, when its row of the null-space basis is zero (one SVD for the whole table).
     """
-    unknown = [tuple(rc) for rc in np.argwhere(hidden)]
+    unknown = [tuple(int(v) for v in rc) for rc in np.argwhere(hidden)]
     if not unknown:
         return []
     index = {cell: j for j, cell in enumerate(unknown)}
@@ -76,13 +78,25 @@ def recoverable(hidden: np.ndarray, *, row_totals: np.ndarray | None = None,
     if not rows:
         return []
     a = np.array(rows)
-    rank = np.linalg.matrix_rank(a)
+    _, sing, vt = np.linalg.svd(a)
+    rank = int((sing > 1e-9 * max(a.shape)).sum())
+    null = vt[rank:].T  # unknowns x (unknowns - rank)
+    if null.shape[1] == 0:
+        return list(unknown)
+    given = np.abs(null).max(axis=1) < 1e-9
+    return [cell for cell, g in zip(unknown, given, strict=True) if g]
+
+
+def _lone(hidden: np.ndarray, hid_r: np.ndarray | None, hid_c: np.ndarray | None
+          ) -> list[tuple[int, int]]:
+    """Hidden cells alone in a row or column whose total is shown (the obvious leaks)."""
     out = []
-    for cell, j in index.items():
-        unit = np.zeros(len(unknown))
-        unit[j] = 1.0
-        if np.linalg.matrix_rank(np.vstack([a, unit])) == rank:
-            out.append(tuple(int(v) for v in cell))
+    if hid_r is not None:
+        for r in np.flatnonzero((hidden.sum(axis=1) == 1) & ~hid_r):
+            out.append((int(r), int(np.flatnonzero(hidden[r])[0])))
+    if hid_c is not None:
+        for c in np.flatnonzero((hidden.sum(axis=0) == 1) & ~hid_c):
+            out.append((int(np.flatnonzero(hidden[:, c])[0]), int(c)))
     return out
 
 
@@ -102,7 +116,9 @@ def suppress(values: pd.DataFrame, primary: pd.DataFrame, *, row_totals: bool = 
     hid_r = np.zeros(n_rows, bool) if row_totals else None
     hid_c = np.zeros(n_cols, bool) if col_totals else None
     while True:
-        leaks = recoverable(hidden, row_totals=hid_r, col_totals=hid_c)
+        # the cheap pass first (a cell alone in its line), then the exact check
+        leaks = _lone(hidden, hid_r, hid_c) or recoverable(hidden, row_totals=hid_r,
+                                                           col_totals=hid_c)
         if not leaks:
             break
         r, c = leaks[0]
