@@ -28,8 +28,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import create_engine, event, make_url, select
+from sqlalchemy import String, create_engine, event, make_url, select, type_coerce
 
 from msp_learn import events as ev
 from msp_learn.identity import name_key
@@ -84,6 +85,9 @@ def _frame(rows: list[dict] | None, columns: list[str]) -> pd.DataFrame:
 
 def _utc(values) -> pd.Series:
     """Timestamps as tz-aware UTC (naive ones are UTC: nbgrader and SQLite keep them so)."""
+    if isinstance(values, pd.Series) and pd.api.types.is_datetime64_any_dtype(values):
+        return values.dt.tz_localize("UTC") if values.dt.tz is None else \
+            values.dt.tz_convert("UTC")
     series = pd.Series(values, dtype=object)
     try:  # the fast path: every value ISO 8601 text, or datetime objects
         return pd.to_datetime(series, utc=True, format="ISO8601")
@@ -543,10 +547,11 @@ def read_store(url: str, content: _Content) -> dict[str, list]:
             people = {row.id: (row.name, row.role) for row in conn.execute(
                 select(S.learners.c.id, S.learners.c.name, S.learners.c.role))}
             out["learners"] = [{"store_name": n, "store_role": r} for n, r in people.values()]
+            # timestamps as the driver gives them (parsed once, by pandas, not per row)
             events_rows = conn.execute(
                 select(S.events.c.id, S.events.c.learner_id, S.events.c.activity_kind,
                        S.events.c.activity_id, S.events.c.event, S.events.c.payload,
-                       S.events.c.recorded_at)
+                       type_coerce(S.events.c.recorded_at, String).label("recorded_at"))
                 .where(S.events.c.event.in_(EVENTS_READ)).order_by(S.events.c.id)).all()
             reflection_rows = conn.execute(select(
                 S.reflections.c.learner_id, S.reflections.c.activity_kind,
@@ -579,63 +584,106 @@ def read_store(url: str, content: _Content) -> dict[str, list]:
                 "activity_kind": row.activity_kind, "activity_id": row.activity_id,
                 "prompt": prompt, "text": text if isinstance(text, str) else json.dumps(text),
                 "saved_at": row.updated_at})
+    out["workshop"] = []
     if workshop:
         _workshop(*workshop, people, content, out, shown)
+    linked = _frame(out.pop("workshop"), ANSWER_COLUMNS)
+    if len(linked):
+        events_answers = out["answers"] if isinstance(out["answers"], pd.DataFrame) else \
+            _frame(out["answers"], ANSWER_COLUMNS)
+        out["answers"] = pd.concat([events_answers, linked], ignore_index=True) \
+            if len(events_answers) else linked
     return out
 
 
+def _decode(name: str, text: str, content: _Content, paths: _Paths, case: str) -> tuple | None:
+    """One stored (event, payload) as (kind, attempt, answer rows, choice, ending), or None
+    when it cannot be read. Answer rows are (item, response, correct)."""
+    try:
+        payload = json.loads(text)
+        e = ev.read(name, payload if isinstance(payload, dict) else {})
+    except (ValueError, TypeError, ev.EventError):
+        return None
+    if isinstance(e, ev.QuizAnswered):
+        return ("answer", e.attempt, [(e.item, e.response, e.correct)], None, None)
+    if isinstance(e, ev.ChoiceMade):
+        correct = e.correct if e.correct is not None else paths.correct(case, e.node, e.choice)
+        return ("choice", e.attempt, [(e.node, e.choice, _nan(correct))],
+                (e.node, e.choice), None)
+    if isinstance(e, ev.WentBack):
+        return ("back", e.attempt, [], None, None)
+    if isinstance(e, ev.EndingReached):
+        return ("ending", e.attempt, [], None, e.ending)
+    if isinstance(e, ev.RiskAssessed):
+        rows = []
+        for fld, value in e.factors.items():
+            key = content.risk_key(case, fld)
+            rows.append((fld, value, _nan(None if key is None else value == key)))
+        return ("assess", e.attempt, rows, None, None)
+    if isinstance(e, ev.RiskCompared):
+        return ("compare", e.attempt, [("level", e.level, _nan(e.correct))], None, None)
+    return ("other", e.attempt, [], None, None)
+
+
 def _events(rows, people, content: _Content, out: dict, shown: str) -> None:
+    """The store's events as answers, choices and endings (frames, in ``out``).
+
+    Payloads repeat (the same answer to the same item), so each distinct (event, payload,
+    activity) is read once through ``events.read`` and the rows are built column-wise.
+    """
     paths = _Paths(content)
-    depth: dict[tuple, int] = {}
-    bad = []
-    answers, choices, endings = out["answers"], out["choices"], out["endings"]
-    decoded: dict[tuple[str, str], ev.Event | None] = {}  # payloads repeat: read each once
-    for row in rows:
-        learner = people.get(row.learner_id, ("?",))[0]
-        e = decoded.get((row.event, row.payload), False)
-        if e is False:
-            try:
-                payload = json.loads(row.payload)
-                e = ev.read(row.event, payload if isinstance(payload, dict) else {})
-            except (ValueError, TypeError, ev.EventError):
-                e = None
-            decoded[(row.event, row.payload)] = e
-        if e is None:
-            bad.append(row.id)
-            continue
-        kind, ident, at = row.activity_kind, row.activity_id, row.recorded_at
-        base = {"learner": learner, "source": "practice", "activity_kind": kind,
-                "activity_id": ident, "attempt": e.attempt, "recorded_at": at,
-                "assignment": None}
-        if isinstance(e, ev.QuizAnswered):
-            answers.append({**base, "item": e.item, "response": e.response,
-                            "correct": e.correct})
-        elif isinstance(e, ev.ChoiceMade):
-            run = (learner, ident, e.attempt)
-            depth[run] = depth.get(run, 0) + 1
-            correct = e.correct
-            if correct is None:
-                correct = paths.correct(ident, e.node, e.choice)
-            answers.append({**base, "item": e.node, "response": e.choice,
-                            "correct": _nan(correct)})
-            choices.append({"learner": learner, "case_study": ident, "run": e.attempt,
-                            "step": depth[run], "node": e.node, "choice": e.choice,
-                            "next": paths.next(ident, e.node, e.choice), "recorded_at": at,
-                            "source": "practice"})
-        elif isinstance(e, ev.WentBack):
-            run = (learner, ident, e.attempt)
-            depth[run] = max(depth.get(run, 0) - 1, 0)
-        elif isinstance(e, ev.EndingReached):
-            endings.append({"learner": learner, "case_study": ident, "run": e.attempt,
-                            "ending": e.ending, "recorded_at": at, "source": "practice"})
-        elif isinstance(e, ev.RiskAssessed):
-            for fld, value in e.factors.items():
-                key = content.risk_key(ident, fld)
-                answers.append({**base, "item": fld, "response": value,
-                                "correct": _nan(None if key is None else value == key)})
-        elif isinstance(e, ev.RiskCompared):
-            answers.append({**base, "item": "level", "response": e.level,
-                            "correct": _nan(e.correct)})
+    if not rows:
+        return
+    frame = pd.DataFrame(rows, columns=["id", "learner_id", "activity_kind", "activity_id",
+                                        "event", "payload", "recorded_at"])
+    frame["learner"] = frame["learner_id"].map({k: v[0] for k, v in people.items()}) \
+        .fillna("?")
+    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(
+        frame[["event", "payload", "activity_id"]]))
+    decoded = [_decode(n, t, content, paths, a) for n, t, a in uniques]
+    bad = frame.loc[[decoded[c] is None for c in codes], "id"].tolist()
+    ok = np.array([d is not None for d in decoded], bool)[codes]
+    frame, codes = frame[ok].reset_index(drop=True), codes[ok]
+    kinds = np.array([d[0] if d else "" for d in decoded], object)[codes]
+    frame["attempt"] = np.array([d[1] if d else 1 for d in decoded], "int64")[codes]
+    frame["kind"] = kinds
+    # answers: one row per answer row of each event (a risk assessment has several)
+    n_rows = np.array([len(d[2]) if d else 0 for d in decoded])[codes]
+    take = np.repeat(np.arange(len(frame)), n_rows)
+    flat = [r for c in codes for r in decoded[c][2]]
+    base = frame.iloc[take]
+    out["answers"] = pd.DataFrame({
+        "learner": base["learner"].to_numpy(), "source": "practice",
+        "activity_kind": base["activity_kind"].to_numpy(),
+        "activity_id": base["activity_id"].to_numpy(),
+        "item": [r[0] for r in flat], "attempt": base["attempt"].to_numpy(),
+        "response": pd.Series([r[1] for r in flat], dtype=object).to_numpy(),
+        "correct": pd.Series([r[2] for r in flat], dtype=object).to_numpy(),
+        "recorded_at": base["recorded_at"].to_numpy(), "assignment": None},
+        columns=ANSWER_COLUMNS)
+    # choices: the step is the depth of the path in the run (Back steps up one)
+    steps = frame[np.isin(kinds, ["choice", "back"])].copy()
+    if len(steps):
+        steps["delta"] = np.where(steps["kind"] == "choice", 1, -1)
+        steps["step"] = steps.groupby(["learner", "activity_id", "attempt"])["delta"].cumsum()
+        made = steps[steps["kind"] == "choice"]
+        pairs = [decoded[c][3] for c in codes[made.index]]
+        out["choices"] = pd.DataFrame({
+            "learner": made["learner"].to_numpy(), "case_study": made["activity_id"].to_numpy(),
+            "run": made["attempt"].to_numpy(), "step": made["step"].clip(lower=1).to_numpy(),
+            "node": [p[0] for p in pairs], "choice": [p[1] for p in pairs],
+            "next": [paths.next(c, p[0], p[1]) for c, p in zip(made["activity_id"], pairs,
+                                                              strict=True)],
+            "recorded_at": made["recorded_at"].to_numpy(), "source": "practice"},
+            columns=CHOICE_COLUMNS)
+    ends = frame[kinds == "ending"]
+    if len(ends):
+        out["endings"] = pd.DataFrame({
+            "learner": ends["learner"].to_numpy(), "case_study": ends["activity_id"].to_numpy(),
+            "run": ends["attempt"].to_numpy(),
+            "ending": [decoded[c][4] for c in codes[ends.index]],
+            "recorded_at": ends["recorded_at"].to_numpy(), "source": "practice"},
+            columns=ENDING_COLUMNS)
     if bad:
         shown_ids = ", ".join(map(str, bad[:10])) + (" ..." if len(bad) > 10 else "")
         out["problems"].append(Problem(shown, 0, 0, f"{len(bad)} stored event(s) could not be "
@@ -676,7 +724,7 @@ def _workshop(sessions, participants, answers, people, content: _Content, out: d
             continue
         learner_id = linked.get(a.participant_id)
         if learner_id is not None and learner_id in people:
-            out["answers"].append({"learner": people[learner_id][0], "source": "workshop",
+            out["workshop"].append({"learner": people[learner_id][0], "source": "workshop",
                                    "activity_kind": row[0], "activity_id": row[1],
                                    "item": row[2], "attempt": 1, "response": row[3],
                                    "correct": row[4], "recorded_at": a.answered_at,
@@ -793,22 +841,27 @@ def load(*, course: str | os.PathLike | None = None, store_url: str | None = Non
         sources["learners_file"] = str(learners_file)
     ids = _store_ids(store_names, file, in_gradebook)
 
-    def rows(name: str, columns: list[str], mapped: bool) -> pd.DataFrame:
-        frame = _frame(assessed.get(name, []) + store.get(name, []) if mapped else
-                       store.get(name, []), columns)
-        if mapped and len(store.get(name, [])):
-            n = len(assessed.get(name, []))
-            frame.loc[n:, "learner"] = frame.loc[n:, "learner"].map(lambda v: ids.get(v, v))
-        return frame
+    def rows(name: str, columns: list[str]) -> pd.DataFrame:
+        parts = []
+        for found, from_store in ((assessed.get(name, []), False),
+                                  (store.get(name, []), True)):
+            frame = found if isinstance(found, pd.DataFrame) else _frame(found, columns)
+            if from_store and len(frame):
+                frame = frame.assign(learner=frame["learner"].map(ids).fillna(frame["learner"]))
+            if len(frame):
+                parts.append(frame)
+        if not parts:
+            return _frame(None, columns)
+        return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
-    answers = rows("answers", ANSWER_COLUMNS, True)
+    answers = rows("answers", ANSWER_COLUMNS)
     answers["recorded_at"] = _utc(answers["recorded_at"])
     answers["attempt"] = answers["attempt"].astype("int64")
-    choices = rows("choices", CHOICE_COLUMNS, True)
+    choices = rows("choices", CHOICE_COLUMNS)
     choices["recorded_at"] = _utc(choices["recorded_at"])
-    endings = rows("endings", ENDING_COLUMNS, True)
+    endings = rows("endings", ENDING_COLUMNS)
     endings["recorded_at"] = _utc(endings["recorded_at"])
-    reflections = rows("reflections", REFLECTION_COLUMNS, True)
+    reflections = rows("reflections", REFLECTION_COLUMNS)
     reflections["saved_at"] = _utc(reflections["saved_at"])
     anonymous = _frame(store.get("anonymous"), ANONYMOUS_COLUMNS)
     anonymous["recorded_at"] = _utc(anonymous["recorded_at"])
