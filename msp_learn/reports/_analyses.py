@@ -35,10 +35,15 @@ def first_attempts(answers: pd.DataFrame, *, all_attempts: bool = False) -> pd.D
     if all_attempts or answers.empty:
         return answers
     keys = ["learner", "source", "activity_kind", "activity_id", "item"]
-    ordered = answers.sort_values(["attempt", "recorded_at"], kind="stable")
-    first = ordered.groupby(keys, sort=False, dropna=False)["attempt"].transform("min")
-    ordered = ordered[ordered["attempt"] == first]
-    return ordered.drop_duplicates(keys, keep="first").sort_index()
+    group = answers.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+    when = answers["recorded_at"]
+    when = when.astype("int64").to_numpy() if isinstance(
+        when.dtype, pd.DatetimeTZDtype) else np.zeros(len(answers), "int64")
+    order = np.lexsort((np.arange(len(answers)), when,
+                        answers["attempt"].to_numpy("int64"), group))
+    ranked = group[order]
+    first = order[np.r_[True, ranked[1:] != ranked[:-1]]]
+    return answers.iloc[np.sort(first)]
 
 
 # completion and scores
@@ -83,18 +88,20 @@ def completion_by(subs: pd.DataFrame, by: str) -> pd.DataFrame:
     ``All`` row: ``learners``, ``due`` (learner-assignments), ``completed``, ``completion``
     (%), ``mean_score`` (mean percent of the completed ones), ``awaiting`` (items to mark).
     """
-    def summary(frame: pd.DataFrame) -> dict:
-        done = frame[frame["completed"]]
-        return {"learners": frame["learner"].nunique(), "due": len(frame),
-                "completed": int(frame["completed"].sum()),
-                "completion": 100 * frame["completed"].mean() if len(frame) else np.nan,
-                "mean_score": done["percent"].mean() if len(done) else np.nan,
-                "awaiting": int(frame["awaiting"].sum())}
-    rows = [{by: key, **summary(part)} for key, part in subs.groupby(by, sort=True)]
+    cols = [by, "learners", "due", "completed", "completion", "mean_score", "awaiting"]
+    if subs.empty:
+        return pd.DataFrame(columns=cols)
+    s = subs.assign(done_score=subs["percent"].where(subs["completed"]))
+    stats = {"learners": ("learner", "nunique"), "due": ("learner", "size"),
+             "completed": ("completed", "sum"), "completion": ("completed", "mean"),
+             "mean_score": ("done_score", "mean"), "awaiting": ("awaiting", "sum")}
+    out = s.groupby(by, as_index=False, sort=True).agg(**stats)
     if by != "learner":
-        rows.append({by: ALL, **summary(subs)})
-    return pd.DataFrame(rows, columns=[by, "learners", "due", "completed", "completion",
-                                       "mean_score", "awaiting"])
+        out = pd.concat([out, s.assign(**{by: ALL}).groupby(by, as_index=False).agg(**stats)],
+                        ignore_index=True)
+    out["completion"] = 100 * out["completion"]
+    out[["completed", "awaiting"]] = out[["completed", "awaiting"]].astype(int)
+    return out[cols]
 
 
 def by_period(subs: pd.DataFrame) -> pd.DataFrame:
@@ -338,14 +345,13 @@ def coverage(answers: pd.DataFrame, items: pd.DataFrame, learners: pd.DataFrame,
         return pd.DataFrame(columns=cols)
     a = pd.concat(parts).dropna(subset=["term"]).explode("term").dropna(subset=["term"])
     a = _team_of(a, learners, by).assign(right=lambda f: f["correct"].astype(bool))
-    rows = []
-    for (group, term), part in a.groupby([by, "term"]):
-        rows.append({by: group, "term": term, "learners": part["learner"].nunique(),
-                     "answers": len(part), "correct": 100 * part["right"].mean()})
-    for term, part in a.groupby("term"):
-        rows.append({by: ALL, "term": term, "learners": part["learner"].nunique(),
-                     "answers": len(part), "correct": 100 * part["right"].mean()})
-    return pd.DataFrame(rows, columns=cols)
+    stats = {"learners": ("learner", "nunique"), "answers": ("learner", "size"),
+             "correct": ("right", "mean")}
+    teams = a.groupby([by, "term"], as_index=False).agg(**stats)
+    overall = a.groupby("term", as_index=False).agg(**stats).assign(**{by: ALL})
+    out = pd.concat([teams, overall], ignore_index=True)
+    out["correct"] = 100 * out["correct"]
+    return out[cols]
 
 
 def weakest(cov: pd.DataFrame, *, by: str = "team") -> pd.DataFrame:
