@@ -223,7 +223,7 @@ def _team_of(frame: pd.DataFrame, learners: pd.DataFrame, by: str = "team") -> p
 
 
 def myths_believed(answers: pd.DataFrame, learners: pd.DataFrame, items: pd.DataFrame,
-                   *, by: str = "team") -> pd.DataFrame:
+                   *, by: str = "team", first: bool = True) -> pd.DataFrame:
     """For each myth (a statement whose right answer is 'myth') and team: ``answered``
     (learners), ``believed`` (learners who said it is true) and ``percent``; first answers
     from practice, workshops and assessed work together, one per learner per myth."""
@@ -235,7 +235,8 @@ def myths_believed(answers: pd.DataFrame, learners: pd.DataFrame, items: pd.Data
     right = quiz["response"].where(quiz["correct"].astype(bool),
                                    quiz["response"].map({"myth": "true", "true": "myth"}))
     myths = set(quiz.loc[right == "myth", "item"])
-    quiz = first_attempts(quiz[quiz["item"].isin(myths)])
+    quiz = quiz[quiz["item"].isin(myths)]
+    quiz = first_attempts(quiz) if first else quiz  # first=False: already first attempts
     quiz = quiz.drop_duplicates(["learner", "item"], keep="first")
     quiz = _team_of(quiz, learners, by).assign(
         believed=lambda f: (f["response"] == "true") & ~f["correct"].astype(bool))
@@ -326,12 +327,13 @@ CONTENT_OF = {"quiz": ("myth", "item"), "risk-scenario": ("risk-scenario", "acti
 
 
 def coverage(answers: pd.DataFrame, items: pd.DataFrame, learners: pd.DataFrame, *,
-             vocab: str = "principles", by: str = "team") -> pd.DataFrame:
+             vocab: str = "principles", by: str = "team", first: bool = True) -> pd.DataFrame:
     """How each team does on each term of ``vocab`` (``principles`` or ``categories``): over
     first answers with a right answer to items about the term, ``learners``, ``answers``,
     ``correct`` (% right). A team's weakest term has the lowest ``correct``."""
     cols = [by, "term", "learners", "answers", "correct"]
-    a = first_attempts(answers[answers["correct"].notna()])
+    a = answers[answers["correct"].notna()]
+    a = first_attempts(a) if first else a  # first=False: already first attempts
     if a.empty or items.empty:
         return pd.DataFrame(columns=cols)
     parts = []

@@ -209,11 +209,11 @@ def _test_name(test: str) -> str:
     return f"{what.get(kind, kind)} {ident} ({source})"
 
 
-def _items(data: ReportData, min_group: int, all_attempts: bool) -> list[Section]:
+def _items(data: ReportData, answers: pd.DataFrame, min_group: int,
+           all_attempts: bool) -> list[Section]:
     out = []
     names = _item_names(data)
-    practice = data.answers[data.answers["source"] != "assessed"]
-    practice = A.first_attempts(practice, all_attempts=all_attempts)
+    practice = answers[answers["source"] != "assessed"]
     scores = pd.concat([A.grade_scores(data.grades), A.answer_scores(practice)],
                        ignore_index=True)
     stats = A.item_statistics(scores)
@@ -255,7 +255,6 @@ def _items(data: ReportData, min_group: int, all_attempts: bool) -> list[Section
                             "Cronbach's alpha": alpha["alpha"].round(2)}),
         notes=(f"Not shown for tests with fewer than {min_group} learners.",)
         if (alpha["learners"] < min_group).any() else ()))
-    answers = A.first_attempts(data.answers, all_attempts=all_attempts)
     responses = A.response_analysis(answers[~answers["activity_kind"].str.startswith(
         "workshop-")])
     per_item = responses.groupby(["test", "item"])["learners"].transform("sum") \
@@ -285,8 +284,8 @@ def _response_words(value) -> str:
 
 # Myths
 
-def _myths(data: ReportData, min_group: int) -> list[Section]:
-    table = A.myths_believed(data.answers, data.learners, data.items)
+def _myths(data: ReportData, first: pd.DataFrame, min_group: int) -> list[Section]:
+    table = A.myths_believed(first, data.learners, data.items, first=False)
     if table.empty:
         return [Section(id="myths-believed", group="Myths", title="Myths most often believed",
                         description="No answers to myth statements yet.",
@@ -447,12 +446,12 @@ def _cases(data: ReportData, min_group: int) -> list[Section]:
 
 # Coverage
 
-def _coverage(data: ReportData, min_group: int) -> list[Section]:
+def _coverage(data: ReportData, first: pd.DataFrame, min_group: int) -> list[Section]:
     out = []
     weakest = {}
     for vocab, word, vocab_name in (("principles", "principle", "principles"),
                                     ("categories", "abuse category", "abuse_categories")):
-        cov = A.coverage(data.answers, data.items, data.learners, vocab=vocab)
+        cov = A.coverage(first, data.items, data.learners, vocab=vocab, first=False)
         teams = cov[cov["team"] != A.ALL]
         if teams.empty:
             continue
@@ -517,16 +516,15 @@ def _practice(data: ReportData, min_group: int) -> list[Section]:
     reflect = A._team_of(data.reflections, learners)
     finished = A._team_of(data.endings[data.endings["source"] == "practice"], learners)
     workshop = A._team_of(data.answers[data.answers["source"] == "workshop"], learners)
-    rows = []
-    for team, part in learners.groupby("team"):
-        rows.append({"team": team, "learners": len(part),
-                     "practised": teams.loc[teams["team"] == team, "learner"].nunique(),
-                     "answers": int((teams["team"] == team).sum()),
-                     "finished": int((finished["team"] == team).sum()),
-                     "reflections": reflect.loc[reflect["team"] == team, "learner"].nunique(),
-                     "workshop": workshop.loc[workshop["team"] == team, "learner"].nunique()})
-    table = pd.DataFrame(rows, columns=["team", "learners", "practised", "answers", "finished",
-                                        "reflections", "workshop"])
+    table = pd.DataFrame({
+        "learners": learners.groupby("team")["learner"].nunique(),
+        "practised": teams.groupby("team")["learner"].nunique(),
+        "answers": teams.groupby("team").size(),
+        "finished": finished.groupby("team").size(),
+        "reflections": reflect.groupby("team")["learner"].nunique(),
+        "workshop": workshop.groupby("team")["learner"].nunique()})
+    table = table[table["learners"].notna()].fillna(0).astype(int).rename_axis(
+        "team").reset_index()
     body, hidden = protect_groups(table, size="learners", figures=[
         "practised", "answers", "finished", "reflections", "workshop"], min_group=min_group)
     frame = body.rename(columns={
@@ -574,9 +572,11 @@ def sections(data: ReportData, *, min_group: int = MIN_GROUP,
         raise ValueError("min_group must be at least 1")
     subs = A.submissions(data.grades, data.learners, data.assignments["assignment"]
                          if len(data.assignments) else None)
+    first = A.first_attempts(data.answers)  # once: the slowest step at council scale
     out = [*_completion(data, subs, min_group), *_scores(data, subs, min_group),
-           *_items(data, min_group, all_attempts), *_myths(data, min_group),
-           *_cases(data, min_group), *_coverage(data, min_group), *_practice(data, min_group),
+           *_items(data, data.answers if all_attempts else first, min_group, all_attempts),
+           *_myths(data, first, min_group), *_cases(data, min_group),
+           *_coverage(data, first, min_group), *_practice(data, min_group),
            _problems(data)]
     for s in out:
         assert s.group in GROUPS, s.group

@@ -100,3 +100,13 @@ def test_learner_text_passes_through_unchanged(report):
     # free text is not tallied as a 'response'; it stays in the data, unchanged
     data = workforce()
     assert SCRIPT in data.answers["response"].tolist()
+
+
+def test_practice_by_team_counts_learners_and_protects_small_teams(report):
+    """Every learner answered the practice quiz once: North 12 practised, 12 answers; South
+    (3) and East (its complement) are hidden."""
+    frame = report["practice-by-team"].frame.set_index("Team")
+    assert frame.loc["North", "Learners who practised"] == 12
+    assert frame.loc["North", "Practice answers"] == 12
+    assert pd.isna(frame.loc["South", "Learners who practised"])
+    assert pd.isna(frame.loc["East", "Learners who practised"])
