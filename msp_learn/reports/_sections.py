@@ -14,7 +14,7 @@ import pandas as pd
 
 from msp_learn.reports import _analyses as A
 from msp_learn.reports._data import ReportData
-from msp_learn.reports._protect import MIN_GROUP, protect_cells, protect_groups
+from msp_learn.reports._protect import MIN_GROUP, protect_cells, protect_groups, suppress
 from msp_learn.reports._section import Plot, Section
 
 GROUPS = ("Completion", "Scores", "Items", "Myths", "Case studies", "Coverage", "Practice")
@@ -84,14 +84,21 @@ def _completion(data: ReportData, subs: pd.DataFrame, min_group: int) -> list[Se
         "completed": "Completed", "completion": "Completion (%)",
         "mean_score": "Average score (%)", "awaiting": "Items awaiting marking"})
     frame["Assignment"] = frame["Assignment"].replace({A.ALL: "All assignments"})
-    small = int((table["completed"] < min_group).sum()) if not table.empty else 0
     body = frame[frame["Assignment"] != "All assignments"]
     notes = ()
-    if small:
-        # an assignment's average over fewer than min_group submissions is not shown
-        mask = (table["completed"] < min_group).to_numpy()
-        frame.loc[mask, "Average score (%)"] = None
-        notes = (f"{small} average score(s) not shown: fewer than {min_group} submissions.",)
+    inner = table["assignment"] != A.ALL
+    if inner.any():
+        # an average over fewer than min_group submissions is not shown, nor one that the
+        # 'All assignments' average would give back
+        sizes = table.loc[inner, ["completed"]].reset_index(drop=True)
+        mask = suppress(sizes, sizes < min_group, col_totals=True).cells["completed"]
+        hide = pd.Series(False, index=frame.index)
+        hide[frame.index[inner.to_numpy()]] = mask.to_numpy()
+        frame.loc[hide, "Average score (%)"] = None
+        if hide.any():
+            notes = (f"{int(hide.sum())} average score(s) not shown: fewer than {min_group} "
+                     "submissions, or hidden so that one cannot be worked out from the "
+                     "average of all assignments.",)
     out.append(Section(
         id="completion-by-assignment", group="Completion",
         title="Completion of each assignment",
@@ -152,7 +159,9 @@ def _scores(data: ReportData, subs: pd.DataFrame, min_group: int) -> list[Sectio
                               aggfunc="nunique").fillna(0)
     means = done.pivot_table(index="team", columns="assignment", values="percent",
                              aggfunc="mean").reindex_like(counts)
-    hide = protect_cells(counts, counts, min_group=min_group, col_totals=True)
+    # each team's overall average (by team) and each assignment's (by assignment) are shown
+    hide = protect_cells(counts, counts, min_group=min_group, row_totals=True,
+                         col_totals=True)
     rows = []
     for team in counts.index:
         for assignment in counts.columns:
@@ -410,11 +419,6 @@ def _cases(data: ReportData, min_group: int) -> list[Section]:
                         "with the ending's Making Safeguarding Personal outcome measure: were "
                         "the person's outcomes asked for, and what happened to the risk.",
             frame=frame,
-            plot=Plot("stacked", "Endings reached", "For each case study, the share of "
-                      "learners reaching each ending. " + "; ".join(
-                          f"{r['Case study']}: {r['Ending']} {r['Share (%)']:g}%"
-                          for _, r in frame.iterrows() if not _missing(r["Share (%)"])),
-                      x="Case study", y="Share (%)", series=("Ending",), unit="%"),
             notes=(f"Case studies finished by fewer than {min_group} learners are not "
                    "counted.",) if small.any() else ()))
     joined = A.choices_and_endings(data.choices, data.endings, data.case_endings)

@@ -199,3 +199,25 @@ def test_a_store_on_postgresql_reads_the_same(pg_url, catalogue):
     assert len(data.anonymous) == 2
     assert data.endings["ending"].tolist() == ["closed-unheard"]
     assert isinstance(data.answers["recorded_at"].dtype, pd.DatetimeTZDtype)
+
+
+def test_sections_from_real_data_name_the_steps_of_a_case_study(course, learners_file,
+                                                                 tmp_path, catalogue):
+    """With min_group=1 (to see the tiny example), the case study's path table names its
+    steps from the content, counts both first-run practice choices and the assessed walk,
+    and the endings table gives the outcome measure in words."""
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    write_store(url)
+    data = load(course=course, store_url=url, learners_file=learners_file,
+                catalogue=catalogue)
+    by_id = {s.id: s for s in sections(data, min_group=1)}
+    paths = by_id[f"case-paths-{CASE}"].frame.set_index("choice")
+    assert paths.loc["come-back-alone", "Times chosen"] == 2  # practice and assessed
+    assert paths.loc["ask-him-now", "Times chosen"] == 1  # undone with Back, still counted
+    assert paths.loc["come-back-alone", "Point in the story"] != "first-visit"
+    assert by_id[f"case-paths-{CASE}"].plot.kind == "paths"
+    endings = by_id["case-endings"].frame
+    assert endings["Learners"].tolist() == [1]
+    assert endings["Outcomes asked for"].iloc[0]  # in words, from the vocabulary
+    with_five = {s.id: s for s in sections(data)}
+    assert pd.isna(with_five[f"case-paths-{CASE}"].frame["Times chosen"]).all()
