@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -34,7 +35,9 @@ def gradebook(course: Path, assignments: dict[str, dict[str, tuple[float, str]]]
         os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
     course.mkdir(parents=True, exist_ok=True)
     db = course / "gradebook.db"
-    with Gradebook(f"sqlite:///{db}") as gb:
+    with warnings.catch_warnings(), Gradebook(f"sqlite:///{db}") as gb:
+        # nbgrader's own add_submission warns about its autoflush (SAWarning); not ours
+        warnings.simplefilter("ignore")
         for name, cells in assignments.items():
             gb.add_assignment(name)
             gb.add_notebook(name, name)
