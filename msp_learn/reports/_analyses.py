@@ -149,13 +149,19 @@ def _cov(x: np.ndarray, y: np.ndarray) -> float:
     return float(((x - x.mean()) * (y - y.mean())).sum() / (len(x) - 1))
 
 
+def _wide(part: pd.DataFrame) -> pd.DataFrame:
+    """Learners by items of one test (each learner's first score for each item)."""
+    return part.drop_duplicates(["learner", "item"]).set_index(["learner", "item"])[
+        "score"].unstack()
+
+
 def item_statistics(scores: pd.DataFrame) -> pd.DataFrame:
     """Per test and item: ``learners`` (who have a score for it), ``facility`` (%), ``sd``
     (% of the maximum), and over learners with every item of the test (``complete``):
     ``discrimination`` and ``efficiency`` (%)."""
     rows = []
     for test, part in scores.groupby("test", sort=True):
-        wide = part.pivot_table(index="learner", columns="item", values="score", aggfunc="first")
+        wide = _wide(part)
         maxes = part.groupby("item")["max_score"].max()
         complete = wide.dropna()
         totals = complete.sum(axis=1).to_numpy()
@@ -181,8 +187,7 @@ def cronbach_alpha(scores: pd.DataFrame) -> pd.DataFrame:
     fewer than 2 items or 2 learners, or when every total is the same)."""
     rows = []
     for test, part in scores.groupby("test", sort=True):
-        wide = part.pivot_table(index="learner", columns="item", values="score",
-                                aggfunc="first").dropna()
+        wide = _wide(part).dropna()
         k, n = wide.shape[1], wide.shape[0]
         alpha = np.nan
         if k >= 2 and n >= 2:
