@@ -129,7 +129,8 @@ def grade_scores(grades: pd.DataFrame) -> pd.DataFrame:
 
 def test_label(frame: pd.DataFrame) -> pd.Series:
     """A test's name for answers: ``source:activity_kind:activity_id``."""
-    return frame["source"] + ":" + frame["activity_kind"] + ":" + frame["activity_id"].astype(str)
+    return (frame["source"].astype(str) + ":" + frame["activity_kind"].astype(str) + ":"
+            + frame["activity_id"].astype(str))
 
 
 def answer_scores(answers: pd.DataFrame) -> pd.DataFrame:
@@ -347,7 +348,7 @@ def coverage(answers: pd.DataFrame, items: pd.DataFrame, learners: pd.DataFrame,
         if sub.empty:
             continue
         terms = items[items["kind"] == content].set_index("item")[vocab]
-        parts.append(sub.assign(term=sub[column].map(terms)))
+        parts.append(sub.assign(term=sub[column].astype(object).map(terms)))
     if not parts:
         return pd.DataFrame(columns=cols)
     a = pd.concat(parts).dropna(subset=["term"]).explode("term").dropna(subset=["term"])

@@ -221,3 +221,27 @@ def test_sections_from_real_data_name_the_steps_of_a_case_study(course, learners
     assert endings["Outcomes asked for"].iloc[0]  # in words, from the vocabulary
     with_five = {s.id: s for s in sections(data)}
     assert pd.isna(with_five[f"case-paths-{CASE}"].frame["Times chosen"]).all()
+
+
+def test_large_tables_kept_as_categories_give_the_same_report(course, learners_file,
+                                                              tmp_path, catalogue,
+                                                              monkeypatch):
+    """At council scale the key columns are kept as categories (less memory): does every
+    section come out exactly as from plain columns?"""
+    from msp_learn.reports import _data
+
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    write_store(url)
+    plain = load(course=course, store_url=url, learners_file=learners_file,
+                 catalogue=catalogue)
+    monkeypatch.setattr(_data, "COMPACT_FROM", 0)
+    compact = load(course=course, store_url=url, learners_file=learners_file,
+                   catalogue=catalogue)
+    assert isinstance(compact.answers["learner"].dtype, pd.CategoricalDtype)
+    for a, b in zip(sections(plain, min_group=1), sections(compact, min_group=1),
+                    strict=True):
+        assert a.id == b.id
+        pd.testing.assert_frame_equal(a.frame.astype(object), b.frame.astype(object),
+                                      check_dtype=False, obj=a.id)
+    north = compact.filter(team="North")
+    assert set(north.answers["learner"]) == {"s01"}
