@@ -302,7 +302,8 @@ def _myths(data: ReportData, first: pd.DataFrame, min_group: int) -> list[Sectio
                                                     "Believed it", "Believed (%)"]))]
     overall = table[table["team"] == A.ALL].copy()
     small = overall["answered"] < min_group
-    overall.loc[small, ["believed", "percent"]] = None
+    overall["believed"] = overall["believed"].astype(object).where(~small, None)
+    overall["percent"] = overall["percent"].where(~small)
     overall = overall.sort_values("percent", ascending=False, na_position="last")
     frame = pd.DataFrame({"Statement": overall["title"],
                           "Learners who answered": overall["answered"],
