@@ -190,17 +190,25 @@ def _bound(value, end: bool) -> pd.Timestamp | None:
 
 # the gradebook
 
+def _server_engine(url: str):
+    """An engine on a database server whose every transaction is read only."""
+    engine = create_engine(url)
+    if engine.dialect.name != "postgresql":
+        return engine
+
+    @event.listens_for(engine, "connect")
+    def _read_only(dbapi_connection, _record):  # refuse any write, for the whole session
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+        cursor.close()
+        dbapi_connection.commit()  # a SET in a transaction rolled back would be undone
+    return engine
+
+
 def _gradebook_connect(course: Path | None, url: str | None, problems: list[Problem]):
     """A read-only DB-API connection (SQLite file) or SQLAlchemy engine, or None."""
     if url and make_url(url).get_backend_name() != "sqlite":
-        engine = create_engine(url)
-
-        @event.listens_for(engine, "connect")
-        def _read_only(dbapi_connection, _record):  # PostgreSQL: refuse any write
-            cursor = dbapi_connection.cursor()
-            cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
-            cursor.close()
-        return engine
+        return _server_engine(url)
     db = Path(make_url(url).database) if url else course / "gradebook.db"
     if not db.is_file():
         problems.append(Problem(str(db), 0, 0, "no gradebook was found here, so there are no "
@@ -502,14 +510,7 @@ def _store_engine(url: str):
             raise FileNotFoundError(f"no learner database at {db}")
         return create_engine("sqlite://", creator=lambda: sqlite3.connect(
             f"{db.resolve().as_uri()}?mode=ro", uri=True))
-    engine = create_engine(url)
-
-    @event.listens_for(engine, "connect")
-    def _read_only(dbapi_connection, _record):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
-        cursor.close()
-    return engine
+    return _server_engine(url)
 
 
 def _json(text: Any) -> Any:

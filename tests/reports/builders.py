@@ -20,12 +20,13 @@ from msp_learn.store import _schema as S
 def gradebook(course: Path, assignments: dict[str, dict[str, tuple[float, str]]],
               marks: dict[tuple[str, str], dict[str, float | None]],
               students: dict[str, tuple[str, str]] | None = None,
-              when: dict[tuple[str, str], str] | None = None) -> Path:
+              when: dict[tuple[str, str], str] | None = None, url: str | None = None) -> Path:
     """``course/gradebook.db`` through ``nbgrader.api.Gradebook``.
 
     assignments: name -> {cell: (max_score, "grade" or "task")};
     marks: (student, assignment) -> {cell: score (None: not marked yet)};
-    students: id -> (first name, last name); when: (student, assignment) -> timestamp.
+    students: id -> (first name, last name); when: (student, assignment) -> timestamp;
+    url: another database for the gradebook (e.g. PostgreSQL) instead of the course's file.
     """
     from nbgrader.api import Gradebook
 
@@ -35,7 +36,7 @@ def gradebook(course: Path, assignments: dict[str, dict[str, tuple[float, str]]]
         os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
     course.mkdir(parents=True, exist_ok=True)
     db = course / "gradebook.db"
-    with warnings.catch_warnings(), Gradebook(f"sqlite:///{db}") as gb:
+    with warnings.catch_warnings(), Gradebook(url or f"sqlite:///{db}") as gb:
         # nbgrader's own add_submission warns about its autoflush (SAWarning); not ours
         warnings.simplefilter("ignore")
         for name, cells in assignments.items():

@@ -245,3 +245,35 @@ def test_large_tables_kept_as_categories_give_the_same_report(course, learners_f
                                       check_dtype=False, obj=a.id)
     north = compact.filter(team="North")
     assert set(north.answers["learner"]) == {"s01"}
+
+
+def test_a_gradebook_on_postgresql_is_read_through_its_url(pg_url, tmp_path, catalogue):
+    """nbgrader with a db_url on PostgreSQL: the same query, through SQLAlchemy, read only."""
+    B.gradebook(tmp_path / "pgcourse", {"myths-1": CELLS},
+                {("s01", "myths-1"): {f"test-myth-{MYTH}": 1, f"test-myth-{TRUE}": 0,
+                                      "rubric-voice": 2}}, url=pg_url)
+    data = load(gradebook_url=pg_url, catalogue=catalogue)
+    assert data.problems == []
+    g = data.grades.set_index("item")
+    assert g.loc[f"test-myth-{MYTH}", "score"] == 1 and g.loc["rubric-voice", "score"] == 2
+    assert g.loc["rubric-voice", "kind"] == "rubric"
+    assert not g["needs_manual"].any()
+
+
+def test_the_report_cannot_write_to_the_store(pg_url, tmp_path):
+    """The report's connections are read only: a write is refused on PostgreSQL and on a
+    SQLite file opened with mode=ro."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from msp_learn.reports._data import _store_engine
+
+    sqlite_url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    Store(sqlite_url).close()
+    for url in (pg_url, sqlite_url):
+        engine = _store_engine(url)
+        try:
+            with engine.connect() as conn, pytest.raises(DBAPIError):
+                conn.execute(text("CREATE TABLE report_wrote_this (a integer)"))
+        finally:
+            engine.dispose()
