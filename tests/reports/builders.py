@@ -3,6 +3,7 @@ files as the assessed views write them, and a store written through msp_learn.st
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -28,8 +29,13 @@ def gradebook(course: Path, assignments: dict[str, dict[str, tuple[float, str]]]
     students: id -> (first name, last name); when: (student, assignment) -> timestamp;
     url: another database for the gradebook (e.g. PostgreSQL) instead of the course's file.
     """
+    from nbgrader import api
     from nbgrader.api import Gradebook
 
+    # nbgrader asks `alembic heads` (a subprocess) for every new gradebook; the answer cannot
+    # change within a test session, so ask once
+    if not hasattr(api.get_alembic_version, "cache_info"):
+        api.get_alembic_version = functools.cache(api.get_alembic_version)
     # nbgrader runs `alembic heads` for a new gradebook: the venv's bin must be on the PATH
     bindir = str(Path(sys.executable).parent)
     if bindir not in os.environ.get("PATH", "").split(os.pathsep):
