@@ -277,3 +277,37 @@ def test_the_report_cannot_write_to_the_store(pg_url, tmp_path):
                 conn.execute(text("CREATE TABLE report_wrote_this (a integer)"))
         finally:
             engine.dispose()
+
+
+def test_a_case_study_the_content_lacks_still_has_its_path(tmp_path, catalogue):
+    """Choices in a case study no longer in the content: where each led is taken from the
+    learner's next step, and the last from the ending the run reached."""
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    with Store(url) as store:
+        B.choose(store, "Dee", "retired-case", "start", "listen")
+        B.choose(store, "Dee", "retired-case", "middle", "ask")
+        B.act(store, "Dee", "case-study", "retired-case",
+              ev.EndingReached(ending="heard", choices=("listen", "ask")))
+    data = load(store_url=url, catalogue=catalogue)
+    assert data.choices[["node", "choice", "next"]].values.tolist() == [
+        ["start", "listen", "middle"], ["middle", "ask", "heard"]]
+
+
+def test_a_store_from_a_newer_kit_is_a_problem_not_a_guess(tmp_path, catalogue):
+    """A store at a schema version this kit does not know is not read; the problem says to
+    upgrade."""
+    from sqlalchemy import create_engine, insert
+
+    from msp_learn.store import _schema as S
+
+    path = tmp_path / "store.sqlite"
+    Store(f"sqlite:///{path}").close()
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.execute(insert(S.schema_versions).values(
+            version=S.STEPS[-1].version + 1, description="from the future",
+            applied_at=pd.Timestamp.now(tz="UTC").to_pydatetime()))
+    engine.dispose()
+    data = load(store_url=f"sqlite:///{path}", catalogue=catalogue)
+    assert data.answers.empty
+    assert any("newer msp_learn" in p.message for p in data.problems)
