@@ -585,6 +585,9 @@ def sections(data: ReportData, *, min_group: int = MIN_GROUP,
            _problems(data)]
     for s in out:
         assert s.group in GROUPS, s.group
+        for col in s.frame.columns:  # outputs get plain columns, never categories
+            if isinstance(s.frame[col].dtype, pd.CategoricalDtype):
+                s.frame[col] = s.frame[col].astype(object)
     return out
 
 

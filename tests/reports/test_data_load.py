@@ -243,6 +243,7 @@ def test_large_tables_kept_as_categories_give_the_same_report(course, learners_f
         assert a.id == b.id
         pd.testing.assert_frame_equal(a.frame.astype(object), b.frame.astype(object),
                                       check_dtype=False, obj=a.id)
+        assert not any(isinstance(t, pd.CategoricalDtype) for t in b.frame.dtypes), a.id
     north = compact.filter(team="North")
     assert set(north.answers["learner"]) == {"s01"}
 
