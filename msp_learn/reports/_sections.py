@@ -210,18 +210,29 @@ def _item_names(data: ReportData) -> dict[str, str]:
     return names
 
 
-def _test_name(test: str) -> str:
-    if ":" not in test:
-        return test  # an assignment
-    source, kind, ident = test.split(":", 2)
+def _namer(data: ReportData):
+    """A test's name in words: an assignment's id, or the activity's title and source."""
+    titles = dict(zip(data.items["item"], data.items["title"], strict=True)) \
+        if len(data.items) else {}
     what = {"quiz": "Myths quiz", "case-study": "Case study", "risk-scenario": "Risk scenario"}
-    return f"{what.get(kind, kind)} {ident} ({source})"
+    sources = {"practice": "practice", "workshop": "workshop", "assessed": "assessed work"}
+
+    def name(test: str) -> str:
+        if ":" not in test:
+            return test  # an assignment
+        source, kind, ident = test.split(":", 2)
+        where = sources.get(source, source)
+        if kind == "quiz":
+            return f"Myths quiz ({where})" if source != "assessed" else f"{ident} ({where})"
+        return f"{what.get(kind, kind)}: {titles.get(ident, ident)} ({where})"
+    return name
 
 
 def _items(data: ReportData, answers: pd.DataFrame, min_group: int,
            all_attempts: bool) -> list[Section]:
     out = []
     names = _item_names(data)
+    _test_name = _namer(data)
     practice = answers[answers["source"] != "assessed"]
     scores = pd.concat([A.grade_scores(data.grades), A.answer_scores(practice)],
                        ignore_index=True)
@@ -270,10 +281,24 @@ def _items(data: ReportData, answers: pd.DataFrame, min_group: int,
         if len(responses) else pd.Series(dtype=float)
     small = responses[per_item < min_group] if len(responses) else responses
     responses = responses[per_item >= min_group] if len(responses) else responses
+    # a case study's questions are its points in the story, its answers the choices' words
+    steps = {(r.case_study, r.node): r.node_title for r in data.case_structure.itertuples()}
+    labels = {(r.case_study, r.node, r.choice): r.label
+              for r in data.case_structure.itertuples()}
+    question, answer = [], []
+    for test, item, response in zip(responses["test"], responses["item"],
+                                    responses["response"], strict=True):
+        _source, kind, ident = test.split(":", 2)
+        if kind == "case-study":
+            question.append(steps.get((ident, item), item))
+            answer.append(labels.get((ident, item, response), str(response)))
+        else:
+            question.append(names.get(item, str(item).replace("_", " ").capitalize()
+                                      if kind == "risk-scenario" else item))
+            answer.append(_response_words(response))
     frame = pd.DataFrame({
         "Test": responses["test"].map(_test_name),
-        "Question": responses["item"].map(lambda i: names.get(i, i)),
-        "Answer given": responses["response"].map(_response_words),
+        "Question": question, "Answer given": answer,
         "Times given": responses["count"], "Share (%)": responses["frequency"].round(1),
         "Right answer": responses["correct"].map(
             lambda v: "" if _missing(v) else ("Yes" if bool(v) else "No"))})

@@ -219,6 +219,10 @@ def test_sections_from_real_data_name_the_steps_of_a_case_study(course, learners
     endings = by_id["case-endings"].frame
     assert endings["Learners"].tolist() == [1]
     assert endings["Outcomes asked for"].iloc[0]  # in words, from the vocabulary
+    responses = by_id["responses"].frame
+    case_rows = responses[responses["Test"].str.startswith("Case study")]
+    assert len(case_rows) and "first-visit" not in set(case_rows["Question"])
+    assert "come-back-alone" not in set(case_rows["Answer given"])  # the choice's words
     with_five = {s.id: s for s in sections(data)}
     assert pd.isna(with_five[f"case-paths-{CASE}"].frame["Times chosen"]).all()
 
