@@ -233,6 +233,17 @@ def _items(data: ReportData, answers: pd.DataFrame, min_group: int,
     out = []
     names = _item_names(data)
     _test_name = _namer(data)
+    steps = {(r.case_study, r.node): r.node_title for r in data.case_structure.itertuples()}
+
+    def _question(test: str, item) -> str:
+        """An item in words: a statement, a rating, a cell, or a point in a case study."""
+        kind, _, ident = test.partition(":")[2].partition(":")
+        if kind == "case-study":
+            return steps.get((ident, item), item)
+        if kind == "risk-scenario":
+            return str(item).replace("_", " ").capitalize()
+        return names.get(item, item)
+
     practice = answers[answers["source"] != "assessed"]
     scores = pd.concat([A.grade_scores(data.grades), A.answer_scores(practice)],
                        ignore_index=True)
@@ -245,8 +256,8 @@ def _items(data: ReportData, answers: pd.DataFrame, min_group: int,
         stats[c] = stats[c].where(~few_complete)
     frame = _round(stats, ["facility", "sd", "discrimination", "efficiency"])
     frame = pd.DataFrame({
-        "Test": frame["test"].map(_test_name), "Item": frame["item"].map(
-            lambda i: names.get(i, i)),
+        "Test": frame["test"].map(_test_name),
+        "Item": [_question(t, i) for t, i in zip(frame["test"], frame["item"], strict=True)],
         "Learners": frame["learners"], "Facility (%)": frame["facility"],
         "Standard deviation (%)": frame["sd"], "Discrimination index (%)": frame[
             "discrimination"], "Discriminative efficiency (%)": frame["efficiency"]})
@@ -282,20 +293,15 @@ def _items(data: ReportData, answers: pd.DataFrame, min_group: int,
     small = responses[per_item < min_group] if len(responses) else responses
     responses = responses[per_item >= min_group] if len(responses) else responses
     # a case study's questions are its points in the story, its answers the choices' words
-    steps = {(r.case_study, r.node): r.node_title for r in data.case_structure.itertuples()}
     labels = {(r.case_study, r.node, r.choice): r.label
               for r in data.case_structure.itertuples()}
     question, answer = [], []
     for test, item, response in zip(responses["test"], responses["item"],
                                     responses["response"], strict=True):
         _source, kind, ident = test.split(":", 2)
-        if kind == "case-study":
-            question.append(steps.get((ident, item), item))
-            answer.append(labels.get((ident, item, response), str(response)))
-        else:
-            question.append(names.get(item, str(item).replace("_", " ").capitalize()
-                                      if kind == "risk-scenario" else item))
-            answer.append(_response_words(response))
+        question.append(_question(test, item))
+        answer.append(labels.get((ident, item, response), str(response))
+                      if kind == "case-study" else _response_words(response))
     frame = pd.DataFrame({
         "Test": responses["test"].map(_test_name),
         "Question": question, "Answer given": answer,
