@@ -4,6 +4,9 @@ pure analyses over them, and outputs (HTML, Excel, CSV, a Voila dashboard) that 
 See ``docs/house.md`` (Reports) for the tables' columns and the seams.
 """
 
+from msp_learn.reports._data import ReportData, load
+from msp_learn.reports._learners import Problem, read_learners
 from msp_learn.reports._section import Plot, Section
+from msp_learn.reports._sections import sections
 
-__all__ = ["Plot", "Section"]
+__all__ = ["Plot", "Problem", "ReportData", "Section", "load", "read_learners", "sections"]

@@ -1,0 +1,1 @@
+"""Tests of the workforce leads' reports (data, analyses, outputs)."""
