@@ -225,6 +225,8 @@ class _Base(RequestHandler):
             "Something went wrong on the server; try again, and tell the trainer if it "
             "keeps happening.")
         self.set_header("Content-Type", "application/json; charset=utf-8")
+        if getattr(self, "_retry_after", None):
+            self.set_header("Retry-After", str(self._retry_after))
         self.finish(json.dumps({"error": message}))
 
     async def room(self, code: str | None):
@@ -317,7 +319,7 @@ class JoinHandler(_Base):
         wait = max(self.hub.joins.blocked(address), self.hub.wrong_codes.blocked(address))
         if wait:
             seconds = max(1, math.ceil(wait))
-            self.set_header("Retry-After", str(seconds))
+            self._retry_after = seconds  # write_error sends it (an error clears headers)
             raise HTTPError(429, reason=(
                 f"Too many tries to join from this device or network just now. Wait "
                 f"{seconds} second{'s' if seconds != 1 else ''} and press Join again."))
