@@ -36,7 +36,9 @@ sys.path.insert(0, str(REPO))
 
 from msp_learn.server import spawn, stop, wait_until_listening  # noqa: E402
 
-TOKEN = "bench-trainer-key"
+#: The operator's token (MSP_LEARN_TOKEN): the script runs the room as the person running the
+#: kit, as a trainer's own scripts would; a trainer in a browser signs in instead.
+TOKEN = "bench-operator-token"
 RESEND_SHARE = 0.1
 
 
@@ -80,12 +82,13 @@ class Learner:
 
 async def room(base: str, learners: int, activities: int, deadline: float) -> dict:
     limits = httpx.Limits(max_connections=2 * learners + 20, max_keepalive_connections=learners + 10)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
-        trainer = {"X-Workshop-Trainer": TOKEN}
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client, \
+            httpx.AsyncClient(base_url=base, timeout=60) as trainer_client:
+        trainer = {"Authorization": f"token {TOKEN}"}
         myths = ["msp-just-a-chat", "nothing-wanted-close-case", "msp-takes-too-much-time",
                  "msp-lets-abusers-off", "msp-not-when-help-refused"]
         plan = [f"myth:{myths[i % len(myths)]}" for i in range(activities)]
-        made = await client.post("workshop/api/sessions", json={"title": "Bench", "plan": plan},
+        made = await trainer_client.post("workshop/api/sessions", json={"title": "Bench", "plan": plan},
                                  headers=trainer)
         made.raise_for_status()
         code = made.json()["code"]
@@ -99,7 +102,7 @@ async def room(base: str, learners: int, activities: int, deadline: float) -> di
                 answered_at.setdefault(view["run"], []).append(
                     (view["tally"]["answered"], time.perf_counter()))
 
-        tasks = [asyncio.create_task(sse(client, f"workshop/api/sessions/{code}/stream",
+        tasks = [asyncio.create_task(sse(trainer_client, f"workshop/api/sessions/{code}/stream",
                                          trainer, on_trainer))]
         people = [Learner(i) for i in range(learners)]
         joined_at: dict[int, float] = {}
@@ -154,7 +157,7 @@ async def room(base: str, learners: int, activities: int, deadline: float) -> di
         charted = 0
         for step in range(activities):
             pushed = time.perf_counter()
-            r = await client.post(f"workshop/api/sessions/{code}/control",
+            r = await trainer_client.post(f"workshop/api/sessions/{code}/control",
                                   json={"action": "next"}, headers=trainer)
             r.raise_for_status()
             run = r.json()["run"]
@@ -202,7 +205,9 @@ def run_size(learners: int, args) -> dict:
     proc = spawn(apps_dir=REPO / "voila_apps", port=port, pool_size=0, stdout=log,
                  stderr=subprocess.STDOUT,
                  env={**os.environ, "MSP_LEARN_DATA": str(workdir), "MSP_LEARN_DB": db_url,
-                      "MSP_LEARN_TRAINER_TOKEN": TOKEN, "MSP_LEARN_CONTENT": str(REPO)})
+                      "MSP_LEARN_TOKEN": TOKEN, "MSP_LEARN_CONTENT": str(REPO),
+                      # every simulated learner joins from 127.0.0.1: one address for the room
+                      "MSP_LEARN_WORKSHOP_JOINS": str(10 * learners)})
     try:
         base = wait_until_listening(proc, "127.0.0.1", port, timeout=120)
         server = psutil.Process(proc.pid)
