@@ -358,3 +358,21 @@ def test_workshop_start_makes_the_workshop_in_the_store(capsys, tmp_path, monkey
     assert "no kit server answers" in err
     assert main(["workshop", "start", "--db", url, "--add", "myth:no-such-myth"]) == 2
     assert "no myth 'no-such-myth'" in capsys.readouterr().err
+
+
+def test_the_gallery_signposts_the_workshop_and_trainers_get_the_trainer_page(tmp_path,
+                                                                             monkeypatch):
+    """Does every learner's gallery offer to join a live workshop, and only a trainer's (or a
+    lead's) also link to the trainer's page?"""
+    from msp_learn import apps
+    from msp_learn.store import Store
+
+    with Store(f"sqlite:///{tmp_path / 'g.sqlite'}") as store:
+        monkeypatch.setattr(apps, "store", lambda: store)
+        for name, role in (("Lee", "learner"), ("Tess", "trainer"), ("Lena", "lead")):
+            store.learner(name)
+            store.set_role(name, role)
+        learner, trainer, lead = (apps._workshop_cards(n) for n in ("Lee", "Tess", "Lena"))
+    assert "href='../../workshop'" in learner and "workshop/trainer" not in learner
+    for html in (trainer, lead):
+        assert "href='../../workshop/trainer'" in html and "Run a live workshop" in html
