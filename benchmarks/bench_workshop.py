@@ -12,6 +12,10 @@ server, so the figures are pessimistic for a room of real phones.
 
     .venv/bin/python benchmarks/bench_workshop.py --learners 30,100 --activities 50
     .venv/bin/python benchmarks/bench_workshop.py --db postgresql+psycopg://...  # PostgreSQL
+    .venv/bin/python benchmarks/bench_workshop.py --pg --learners 300  # a throwaway cluster
+
+Each room's line also gives the machine's 1-minute load average before and after it (other
+work on the same cores slows every figure).
 """
 
 from __future__ import annotations
@@ -193,14 +197,16 @@ def run_size(learners: int, args) -> dict:
     if args.db:  # start from empty workshop tables on a given database
         from sqlalchemy import create_engine
 
-        from msp_learn.store import _schema
+        from msp_learn.store import Store, _schema
 
+        Store(db_url).close()  # a fresh database gets its tables first
         engine = create_engine(db_url)
         with engine.begin() as conn:
             for table in reversed(_schema.WORKSHOP_TABLES):
                 conn.execute(table.delete())
         engine.dispose()
     port = free_port()
+    load_before = os.getloadavg()[0]
     log = (workdir / "server.log").open("w")
     proc = spawn(apps_dir=REPO / "voila_apps", port=port, pool_size=0, stdout=log,
                  stderr=subprocess.STDOUT,
@@ -256,6 +262,7 @@ def run_size(learners: int, args) -> dict:
         "server_cpu_share": round(cpu / wall, 2), "client_cpu_s": round(client_cpu, 1),
         "server_rss_mb_start": round(rss_start / 2**20), "server_rss_mb_peak": round(peak[0] / 2**20),
         "server_rss_mb_end": round(rss_end / 2**20),
+        "load_before": round(load_before, 2), "load_after": round(os.getloadavg()[0], 2),
     }
     return summary
 
@@ -266,20 +273,32 @@ def main(argv=None) -> int:
     parser.add_argument("--activities", type=int, default=50)
     parser.add_argument("--timeout", type=float, default=900, help="seconds per room at most")
     parser.add_argument("--db", help="a SQLAlchemy URL (default: a fresh SQLite file per room)")
+    parser.add_argument("--pg", action="store_true",
+                        help="start a throwaway PostgreSQL cluster (tests/pg.py) and use it")
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args(argv)
     sizes = [int(n) for n in args.learners.split(",")]
     if any(n < 1 or n > 500 for n in sizes) or not 1 <= args.activities <= 200:
         parser.error("learners 1..500 and activities 1..200")
     results = []
-    for n in sizes:
-        summary = run_size(n, args)
-        results.append(summary)
-        print(json.dumps(summary), flush=True)
+    cluster = None
+    if args.pg:
+        from tests import pg
+
+        cluster = pg.Cluster(max_connections=max(pg.MAX_CONNECTIONS, 60)).start()
+        args.db = pg.Databases(cluster.url()).create()
+    try:
+        for n in sizes:
+            summary = run_size(n, args)
+            results.append(summary)
+            print(json.dumps(summary), flush=True)
+    finally:
+        if cluster is not None:
+            cluster.stop()
     print("\n| learners | db | sent | stored | charted | equal | join→ready p50/p95 | "
           "answer→trainer p50/p95 | push→ack p95 (max) | ≤2 s | server CPU | learners' CPU | "
-          "server RSS peak |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "server RSS peak | load before/after |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for s in results:
         print(f"| {s['learners']} | {s['database']} | {s['sent']} | {s['stored']} | "
               f"{s['charted']} | {'yes' if s['all_equal'] else 'NO'} | "
@@ -288,7 +307,7 @@ def main(argv=None) -> int:
               f"{s['push_to_ack_p95']:.2f} s ({s['push_to_ack_max']:.2f}) | "
               f"{s['within_2s']}/{s['sent']} | {s['server_cpu_s']} s in {s['wall_s']} s "
               f"({s['server_cpu_share']:.0%}) | {s['client_cpu_s']} s | "
-              f"{s['server_rss_mb_peak']} MB |")
+              f"{s['server_rss_mb_peak']} MB | {s['load_before']:.1f} / {s['load_after']:.1f} |")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
     return 0 if all(s["all_equal"] and not s["errors"] for s in results) else 1
