@@ -62,20 +62,25 @@ WRONG_CODES, WRONG_CODE_WINDOW = 30, 300.0
 
 
 class Batcher:
-    """Answers arriving within a few milliseconds of each other are written in one
-    transaction (group commit): one disk flush per burst instead of one per answer, so a
-    room answering at once does not queue behind the disk. Each answer is acknowledged only
-    after its transaction commits."""
+    """Answers (or joins) arriving within a few milliseconds of each other are written in one
+    transaction (group commit): one disk flush per burst instead of one per request, so a
+    room answering or joining at once does not queue behind the disk. Each request is
+    answered only after its transaction commits.
 
-    def __init__(self, window: float = BATCH_WINDOW_SECONDS) -> None:
+    ``apply(room, items)`` takes a room and the burst's items and returns one result (or
+    exception) per item; by default the room's ``answer_many``.
+    """
+
+    def __init__(self, window: float = BATCH_WINDOW_SECONDS, apply=None) -> None:
         self.window = window
-        self._pending: dict[Any, list[tuple[int, Any, str, asyncio.Future]]] = {}
+        self.apply = apply or (lambda room, items: room.answer_many(items))
+        self._pending: dict[Any, list[tuple[Any, asyncio.Future]]] = {}
         self._scheduled = False
 
-    def submit(self, room, participant_id: int, value: Any, key: str) -> asyncio.Future:
+    def submit(self, room, *item: Any) -> asyncio.Future:
         loop = asyncio.get_running_loop()
         future = loop.create_future()
-        self._pending.setdefault(room, []).append((participant_id, value, key, future))
+        self._pending.setdefault(room, []).append((item if len(item) > 1 else item[0], future))
         if not self._scheduled:
             self._scheduled = True
             loop.call_later(self.window, self.flush)
@@ -86,10 +91,10 @@ class Batcher:
         pending, self._pending = self._pending, {}
         for room, items in pending.items():
             try:
-                results = room.answer_many([(p, v, k) for p, v, k, _ in items])
+                results = self.apply(room, [item for item, _ in items])
             except Exception as exc:  # noqa: BLE001 - every waiting learner hears of it
                 results = [exc] * len(items)
-            for (*_, future), result in zip(items, results, strict=True):
+            for (_, future), result in zip(items, results, strict=True):
                 if future.done():  # the learner went away
                     continue
                 if isinstance(result, BaseException):
@@ -115,6 +120,7 @@ class Hub:
         self.base_url = base_url
         self.public_url = public_url or os.environ.get("MSP_LEARN_PUBLIC_URL")
         self.batcher = Batcher()
+        self.joiner = Batcher(apply=lambda room, aliases: room.join_many(aliases))
         self.joins = identity.RateLimiter(joins_per_minute(), 60.0)
         self.wrong_codes = identity.RateLimiter(WRONG_CODES, WRONG_CODE_WINDOW)
         self._workshops = None
@@ -330,7 +336,7 @@ class JoinHandler(_Base):
             self.hub.wrong_codes.failed(address)
             raise
         try:
-            pid, secret = room.join(data.get("alias", ""))
+            pid, secret = await self.hub.joiner.submit(room, data.get("alias", ""))
         except (SessionError, CodeError) as exc:
             raise _user_error(exc) from None
         self.hub.joins.failed(address)  # counts every join, not only failures

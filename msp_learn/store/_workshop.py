@@ -125,6 +125,22 @@ class WorkshopStore:
         except IntegrityError:
             raise AliasTakenError(alias) from None
 
+    def join_many(self, session_id: int, joins: list[tuple[str, str]]) -> list[int | None]:
+        """Add several participants ``(alias, secret)`` in one transaction (one disk flush
+        for a room joining at once); each result is the new id, or None where the alias is
+        already used in this session."""
+        stamp = r.now()
+        ids: list[int | None] = []
+        with self._store._write() as conn:
+            for alias, secret in joins:
+                ids.append(conn.execute(
+                    insert_ignoring_conflict(conn, workshop_participants,
+                                             ["session_id", "alias_key"])
+                    .values(session_id=session_id, alias=alias, alias_key=alias.casefold(),
+                            secret_hash=secret_hash(secret), joined_at=stamp)
+                    .returning(workshop_participants.c.id)).scalar())
+        return ids
+
     def participant(self, session_id: int, secret: str) -> tuple[int, str] | None:
         """``(id, alias)`` of the participant holding ``secret`` in this session, or None."""
         with self._store._read() as conn:

@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from msp_learn.store import AliasTakenError, CodeTakenError, Store, WorkshopStore
+from msp_learn.store import CodeTakenError, Store, WorkshopStore
 from msp_learn.workshop.activities import (
     Activity,
     ActivityError,
@@ -134,18 +134,42 @@ class Room:
 
     def join(self, alias: str) -> tuple[int, str]:
         """Add a participant; returns ``(participant id, secret)``. The secret, kept on the
-        learner's device, brings them back after a reload."""
-        alias = self.session.check_alias(alias)
-        secret = secrets.token_urlsafe(24)
-        try:
-            pid = self._wstore.join(self.id, alias, secret)
-        except AliasTakenError:
-            raise SessionError(f"Someone here is already called '{alias}': add a letter or "
-                               "choose another name.") from None
-        self.session.add_participant(pid, alias)
-        self._secrets[secret] = pid
-        self._announce("tally")
-        return pid, secret
+        learner's device, brings them back after a reload. SessionError or CodeError if the
+        alias cannot be used."""
+        result = self.join_many([alias])[0]
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    def join_many(self, aliases: list[str]) -> list[tuple[int, str] | Exception]:
+        """Add a burst of participants in one store transaction; each result is
+        ``(participant id, secret)`` or the SessionError / CodeError saying why that alias
+        was refused (the others still join)."""
+        results: list[tuple[int, str] | Exception | None] = [None] * len(aliases)
+        rows, where, seen = [], [], set()
+        for i, alias in enumerate(aliases):
+            try:
+                clean = self.session.check_alias(alias)
+            except (SessionError, CodeError) as exc:
+                results[i] = exc
+                continue
+            if clean.casefold() in seen:
+                results[i] = _alias_taken(clean)
+                continue
+            seen.add(clean.casefold())
+            rows.append((clean, secrets.token_urlsafe(24)))
+            where.append(i)
+        if rows:
+            for i, (alias, secret), pid in zip(where, rows, self._wstore.join_many(self.id, rows),
+                                               strict=True):
+                if pid is None:  # taken meanwhile (another server, or a restart)
+                    results[i] = _alias_taken(alias)
+                    continue
+                self.session.add_participant(pid, alias)
+                self._secrets[secret] = pid
+                results[i] = (pid, secret)
+            self._announce("tally")
+        return results  # type: ignore[return-value]
 
     def who(self, secret: str) -> int | None:
         """The participant holding ``secret``, or None."""
@@ -339,6 +363,11 @@ class Room:
                          a.status + (" (word filter)" if a.flagged else ""),
                          a.answered_at.isoformat(timespec="seconds")))
         return to_csv(rows)
+
+
+def _alias_taken(alias: str) -> SessionError:
+    return SessionError(f"Someone here is already called '{alias}': add a letter or choose "
+                        "another name.")
 
 
 def _plan_label(spec: dict[str, Any]) -> str:

@@ -280,3 +280,19 @@ def test_linking_needs_a_known_account_and_one_alias_per_account(store, workshop
     assert anonymous["linked"] is False
     store.forget("Sam Okoro")
     assert WorkshopStore(store).linked(room.id) == {}
+
+
+def test_a_burst_of_joins_is_taken_in_one_go(workshops, store):
+    """Does a burst of joins go in together, each alias once (a repeat in the burst or one
+    already in the room refused in words), every joiner able to come back with their secret?"""
+    room = workshops.start("T", ["myth:msp-just-a-chat"])
+    room.join("Ash")
+    results = room.join_many(["Bo", "ash", "Cy", "bo", ""])
+    assert [type(r).__name__ for r in results] == ["tuple", "SessionError", "tuple",
+                                                   "SessionError", "CodeError"]
+    assert "already called" in str(results[1]) and "already called" in str(results[3])
+    assert sorted(room.session.participants.values()) == ["Ash", "Bo", "Cy"]
+    again = Workshops(store, load_catalogue()).get(room.code)
+    for pid, secret in (results[0], results[2]):
+        assert again.who(secret) == pid
+    assert len(WorkshopStore(store).participants(room.id)) == 3
