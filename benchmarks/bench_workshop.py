@@ -12,6 +12,10 @@ server, so the figures are pessimistic for a room of real phones.
 
     .venv/bin/python benchmarks/bench_workshop.py --learners 30,100 --activities 50
     .venv/bin/python benchmarks/bench_workshop.py --db postgresql+psycopg://...  # PostgreSQL
+    .venv/bin/python benchmarks/bench_workshop.py --pg --learners 300  # a throwaway cluster
+
+Each room's line also gives the machine's 1-minute load average before and after it (other
+work on the same cores slows every figure).
 """
 
 from __future__ import annotations
@@ -36,7 +40,9 @@ sys.path.insert(0, str(REPO))
 
 from msp_learn.server import spawn, stop, wait_until_listening  # noqa: E402
 
-TOKEN = "bench-trainer-key"
+#: The operator's token (MSP_LEARN_TOKEN): the script runs the room as the person running the
+#: kit, as a trainer's own scripts would; a trainer in a browser signs in instead.
+TOKEN = "bench-operator-token"
 RESEND_SHARE = 0.1
 
 
@@ -80,12 +86,13 @@ class Learner:
 
 async def room(base: str, learners: int, activities: int, deadline: float) -> dict:
     limits = httpx.Limits(max_connections=2 * learners + 20, max_keepalive_connections=learners + 10)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
-        trainer = {"X-Workshop-Trainer": TOKEN}
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client, \
+            httpx.AsyncClient(base_url=base, timeout=60) as trainer_client:
+        trainer = {"Authorization": f"token {TOKEN}"}
         myths = ["msp-just-a-chat", "nothing-wanted-close-case", "msp-takes-too-much-time",
                  "msp-lets-abusers-off", "msp-not-when-help-refused"]
         plan = [f"myth:{myths[i % len(myths)]}" for i in range(activities)]
-        made = await client.post("workshop/api/sessions", json={"title": "Bench", "plan": plan},
+        made = await trainer_client.post("workshop/api/sessions", json={"title": "Bench", "plan": plan},
                                  headers=trainer)
         made.raise_for_status()
         code = made.json()["code"]
@@ -99,7 +106,7 @@ async def room(base: str, learners: int, activities: int, deadline: float) -> di
                 answered_at.setdefault(view["run"], []).append(
                     (view["tally"]["answered"], time.perf_counter()))
 
-        tasks = [asyncio.create_task(sse(client, f"workshop/api/sessions/{code}/stream",
+        tasks = [asyncio.create_task(sse(trainer_client, f"workshop/api/sessions/{code}/stream",
                                          trainer, on_trainer))]
         people = [Learner(i) for i in range(learners)]
         joined_at: dict[int, float] = {}
@@ -154,7 +161,7 @@ async def room(base: str, learners: int, activities: int, deadline: float) -> di
         charted = 0
         for step in range(activities):
             pushed = time.perf_counter()
-            r = await client.post(f"workshop/api/sessions/{code}/control",
+            r = await trainer_client.post(f"workshop/api/sessions/{code}/control",
                                   json={"action": "next"}, headers=trainer)
             r.raise_for_status()
             run = r.json()["run"]
@@ -190,19 +197,23 @@ def run_size(learners: int, args) -> dict:
     if args.db:  # start from empty workshop tables on a given database
         from sqlalchemy import create_engine
 
-        from msp_learn.store import _schema
+        from msp_learn.store import Store, _schema
 
+        Store(db_url).close()  # a fresh database gets its tables first
         engine = create_engine(db_url)
         with engine.begin() as conn:
             for table in reversed(_schema.WORKSHOP_TABLES):
                 conn.execute(table.delete())
         engine.dispose()
     port = free_port()
+    load_before = os.getloadavg()[0]
     log = (workdir / "server.log").open("w")
     proc = spawn(apps_dir=REPO / "voila_apps", port=port, pool_size=0, stdout=log,
                  stderr=subprocess.STDOUT,
                  env={**os.environ, "MSP_LEARN_DATA": str(workdir), "MSP_LEARN_DB": db_url,
-                      "MSP_LEARN_TRAINER_TOKEN": TOKEN, "MSP_LEARN_CONTENT": str(REPO)})
+                      "MSP_LEARN_TOKEN": TOKEN, "MSP_LEARN_CONTENT": str(REPO),
+                      # every simulated learner joins from 127.0.0.1: one address for the room
+                      "MSP_LEARN_WORKSHOP_JOINS": str(10 * learners)})
     try:
         base = wait_until_listening(proc, "127.0.0.1", port, timeout=120)
         server = psutil.Process(proc.pid)
@@ -251,6 +262,7 @@ def run_size(learners: int, args) -> dict:
         "server_cpu_share": round(cpu / wall, 2), "client_cpu_s": round(client_cpu, 1),
         "server_rss_mb_start": round(rss_start / 2**20), "server_rss_mb_peak": round(peak[0] / 2**20),
         "server_rss_mb_end": round(rss_end / 2**20),
+        "load_before": round(load_before, 2), "load_after": round(os.getloadavg()[0], 2),
     }
     return summary
 
@@ -261,20 +273,32 @@ def main(argv=None) -> int:
     parser.add_argument("--activities", type=int, default=50)
     parser.add_argument("--timeout", type=float, default=900, help="seconds per room at most")
     parser.add_argument("--db", help="a SQLAlchemy URL (default: a fresh SQLite file per room)")
+    parser.add_argument("--pg", action="store_true",
+                        help="start a throwaway PostgreSQL cluster (tests/pg.py) and use it")
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args(argv)
     sizes = [int(n) for n in args.learners.split(",")]
     if any(n < 1 or n > 500 for n in sizes) or not 1 <= args.activities <= 200:
         parser.error("learners 1..500 and activities 1..200")
     results = []
-    for n in sizes:
-        summary = run_size(n, args)
-        results.append(summary)
-        print(json.dumps(summary), flush=True)
+    cluster = None
+    if args.pg:
+        from tests import pg
+
+        cluster = pg.Cluster(max_connections=max(pg.MAX_CONNECTIONS, 60)).start()
+        args.db = pg.Databases(cluster.url()).create()
+    try:
+        for n in sizes:
+            summary = run_size(n, args)
+            results.append(summary)
+            print(json.dumps(summary), flush=True)
+    finally:
+        if cluster is not None:
+            cluster.stop()
     print("\n| learners | db | sent | stored | charted | equal | join→ready p50/p95 | "
           "answer→trainer p50/p95 | push→ack p95 (max) | ≤2 s | server CPU | learners' CPU | "
-          "server RSS peak |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "server RSS peak | load before/after |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for s in results:
         print(f"| {s['learners']} | {s['database']} | {s['sent']} | {s['stored']} | "
               f"{s['charted']} | {'yes' if s['all_equal'] else 'NO'} | "
@@ -283,7 +307,7 @@ def main(argv=None) -> int:
               f"{s['push_to_ack_p95']:.2f} s ({s['push_to_ack_max']:.2f}) | "
               f"{s['within_2s']}/{s['sent']} | {s['server_cpu_s']} s in {s['wall_s']} s "
               f"({s['server_cpu_share']:.0%}) | {s['client_cpu_s']} s | "
-              f"{s['server_rss_mb_peak']} MB |")
+              f"{s['server_rss_mb_peak']} MB | {s['load_before']:.1f} / {s['load_after']:.1f} |")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
     return 0 if all(s["all_equal"] and not s["errors"] for s in results) else 1

@@ -63,6 +63,14 @@ ACTIVITIES: dict[str, Activity] = {a.kind: a for a in (
              "reflection journal", plays="reflection-set", default_id="journal"),
 )}
 
+#: Activities a learner takes part in outside the app's views, which the store and the CPD
+#: record know too: a live workshop whose answers the learner chose to count in their own
+#: progress (``msp_learn.workshop``; the activity id is the workshop's join code).
+LIVE: dict[str, Activity] = {a.kind: a for a in (
+    Activity("workshop", "live workshop", "live workshops", "Training session",
+             "live workshop with a trainer", plays=""),
+)}
+
 #: Wording for an activity kind this kit does not know (a store written by a later version).
 UNKNOWN = Activity("activity", "activity", "activities", "Self-directed learning", "activity",
                    plays="")
@@ -70,7 +78,7 @@ UNKNOWN = Activity("activity", "activity", "activities", "Self-directed learning
 
 def activity(kind: str) -> Activity:
     """What is known about the activity ``kind`` (:data:`UNKNOWN`'s wording if not known)."""
-    found = ACTIVITIES.get(kind)
+    found = ACTIVITIES.get(kind) or LIVE.get(kind)
     if found is not None:
         return found
     words = kind.replace("-", " ")

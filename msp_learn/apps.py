@@ -77,6 +77,9 @@ def quiz_id(tag: str | None) -> str:
 #: The kit server's sign-in and sign-out pages, relative to /voila/render/app.ipynb.
 SIGN_IN = "../../msp/sign-in"
 SIGN_OUT = "../../msp/sign-out"
+#: The live workshop's light pages (no kernel), relative to /voila/render/app.ipynb.
+WORKSHOP = "../../workshop"
+WORKSHOP_TRAINER = "../../workshop/trainer"
 
 
 def _this_page() -> str:
@@ -220,9 +223,26 @@ def home_app(query: dict[str, str]) -> W.Widget:
                 "<h2>Reflection</h2><ul class='msp-gallery'><li class='msp-card'><h3>"
                 f"<a href='{link('journal')}'>My reflection journal</a></h3>"
                 "<p>Reflect using Gibbs, Kolb, What? So what? Now what?, or the person's "
-                "outcomes and voice; download your CPD record.</p></li></ul>")
+                "outcomes and voice; download your CPD record.</p></li></ul>"
+                + _workshop_cards(learner))
         return app_root(box(html, "msp-home"), name="home")
     return _with_learner("home", build, query)
+
+
+def _workshop_cards(learner: str) -> str:
+    """The live workshop: joining for everyone; running one for trainers (the trainer's page
+    checks the role again, so this card is only a signpost)."""
+    from msp_learn.identity import Person
+
+    found = store().find_learner(learner)
+    cards = (f"<li class='msp-card'><h3><a href='{esc(WORKSHOP)}'>Join a live workshop</a></h3>"
+             "<p>Answer the trainer's questions from your phone or laptop with the code on "
+             "their screen.</p></li>")
+    if found is not None and Person(found.name, found.role).can("trainer"):
+        cards += (f"<li class='msp-card'><h3><a href='{esc(WORKSHOP_TRAINER)}'>Run a live "
+                  "workshop</a></h3><p>For trainers: start a workshop, show the room the join "
+                  "code and QR code, and see their answers as they arrive.</p></li>")
+    return f"<h2>Live workshop</h2><ul class='msp-gallery'>{cards}</ul>"
 
 
 VIEWS = {"home": home_app, "case-study": case_study_app, "quiz": quiz_app,

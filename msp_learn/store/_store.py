@@ -36,6 +36,7 @@ from msp_learn.store._schema import (
     progress,
     reflection_revisions,
     reflections,
+    workshop_participants,
 )
 
 _PG_COMMIT_LOCK = 0x6D737063  # advisory lock namespace for per-learner commits
@@ -455,6 +456,9 @@ class Store:
                 reflection_revisions.c.reflection_id.in_(mine)))
             for table in (reflections, progress, events):
                 conn.execute(delete(table).where(table.c.learner_id == learner_id))
+            # a workshop alias the learner linked goes back to being anonymous
+            conn.execute(update(workshop_participants).where(
+                workshop_participants.c.learner_id == learner_id).values(learner_id=None))
             conn.execute(delete(learners).where(learners.c.name_key == key))
         if self._engine.dialect.name == "sqlite" and counts["learners"]:
             with self._engine.connect() as conn:  # move the zeroed pages out of the WAL file

@@ -19,6 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from msp_learn.store import _records as r
 from msp_learn.store._engine import insert_ignoring_conflict, upsert
 from msp_learn.store._schema import (
+    learners,
+    progress,
     workshop_answer_keys,
     workshop_answers,
     workshop_participants,
@@ -123,6 +125,22 @@ class WorkshopStore:
         except IntegrityError:
             raise AliasTakenError(alias) from None
 
+    def join_many(self, session_id: int, joins: list[tuple[str, str]]) -> list[int | None]:
+        """Add several participants ``(alias, secret)`` in one transaction (one disk flush
+        for a room joining at once); each result is the new id, or None where the alias is
+        already used in this session."""
+        stamp = r.now()
+        ids: list[int | None] = []
+        with self._store._write() as conn:
+            for alias, secret in joins:
+                ids.append(conn.execute(
+                    insert_ignoring_conflict(conn, workshop_participants,
+                                             ["session_id", "alias_key"])
+                    .values(session_id=session_id, alias=alias, alias_key=alias.casefold(),
+                            secret_hash=secret_hash(secret), joined_at=stamp)
+                    .returning(workshop_participants.c.id)).scalar())
+        return ids
+
     def participant(self, session_id: int, secret: str) -> tuple[int, str] | None:
         """``(id, alias)`` of the participant holding ``secret`` in this session, or None."""
         with self._store._read() as conn:
@@ -138,6 +156,51 @@ class WorkshopStore:
                                 .where(workshop_participants.c.session_id == session_id)
                                 .order_by(workshop_participants.c.id)).all()
         return [(row.id, row.alias) for row in rows]
+
+    # linking an alias to the learner's own account (only when the learner chooses to)
+
+    def link(self, participant_id: int, learner: r.Learner | None) -> None:
+        """Link the participant to ``learner``'s account, or unlink with None."""
+        with self._store._write() as conn:
+            conn.execute(update(workshop_participants)
+                         .where(workshop_participants.c.id == participant_id)
+                         .values(learner_id=learner.id if learner is not None else None))
+
+    def find_learner(self, name: str) -> r.Learner | None:
+        return self._store.find_learner(name)
+
+    def linked(self, session_id: int) -> dict[int, str]:
+        """Participant id -> the learner's name, for participants linked to an account."""
+        query = (select(workshop_participants.c.id, learners.c.name)
+                 .join(learners, learners.c.id == workshop_participants.c.learner_id)
+                 .where(workshop_participants.c.session_id == session_id))
+        with self._store._read() as conn:
+            return {row.id: row.name for row in conn.execute(query).all()}
+
+    def save_progress_many(self, activity_kind: str, activity_id: str,
+                           states: dict[str, dict[str, Any] | None]) -> None:
+        """Write (or, for None, delete) each named learner's progress on one activity, in one
+        transaction: a burst of linked answers costs one commit, not one per learner."""
+        if not states:
+            return
+        stamp = r.now()
+        with self._store._write() as conn:
+            for name, state in states.items():
+                learner_id = conn.scalar(select(learners.c.id).where(
+                    learners.c.name_key == r.name_key(name)))
+                if learner_id is None:  # forgotten meanwhile: nothing to keep
+                    continue
+                where = (progress.c.learner_id == learner_id,
+                         progress.c.activity_kind == activity_kind,
+                         progress.c.activity_id == activity_id)
+                if state is None:
+                    conn.execute(delete(progress).where(*where))
+                    continue
+                current = conn.scalar(select(progress.c.version).where(*where)) or 0
+                upsert(conn, progress, dict(
+                    learner_id=learner_id, activity_kind=activity_kind, activity_id=activity_id,
+                    state=r.dump(state, "state"), updated_at=stamp, version=current + 1),
+                    keys=["learner_id", "activity_kind", "activity_id"])
 
     # answers
 

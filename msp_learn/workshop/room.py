@@ -8,11 +8,12 @@ server turns those into pushes. Nothing here knows about HTTP.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from msp_learn.store import AliasTakenError, CodeTakenError, Store, WorkshopStore
+from msp_learn.store import CodeTakenError, Store, WorkshopStore
 from msp_learn.workshop.activities import (
     Activity,
     ActivityError,
@@ -38,7 +39,11 @@ SAMPLE_PLAN = (
     "cloud:In one word, what does a good outcome look like to the person?",
 )
 PLAN_KINDS = ("myth", "case", "risk", "scale", "text", "cloud")
+#: The activity kind a linked participant's workshop is kept under in their own progress
+#: (``msp_learn.activities.LIVE``); the activity id is the join code.
+PROGRESS_KIND = "workshop"
 Listener = Callable[[str], None]
+log = logging.getLogger(__name__)
 
 
 def parse_plan(items: Iterable[str | dict[str, Any]]) -> list[dict[str, Any]]:
@@ -99,12 +104,14 @@ class Room:
     """One workshop session, live. Use :meth:`Workshops.start` or :meth:`Workshops.get`."""
 
     def __init__(self, session: Session, session_id: int, wstore: WorkshopStore,
-                 words: WordFilter) -> None:
+                 words: WordFilter, linked: dict[int, str] | None = None) -> None:
         self.session = session
         self.id = session_id
         self._wstore = wstore
         self._words = words
         self._secrets: dict[str, int] = {}
+        #: participant id -> learner name, for those who chose to link their alias
+        self.linked: dict[int, str] = dict(linked or {})
         self.listeners: set[Listener] = set()
         self.versions = {"state": 0, "tally": 0}
 
@@ -127,18 +134,42 @@ class Room:
 
     def join(self, alias: str) -> tuple[int, str]:
         """Add a participant; returns ``(participant id, secret)``. The secret, kept on the
-        learner's device, brings them back after a reload."""
-        alias = self.session.check_alias(alias)
-        secret = secrets.token_urlsafe(24)
-        try:
-            pid = self._wstore.join(self.id, alias, secret)
-        except AliasTakenError:
-            raise SessionError(f"Someone here is already called '{alias}': add a letter or "
-                               "choose another name.") from None
-        self.session.add_participant(pid, alias)
-        self._secrets[secret] = pid
-        self._announce("tally")
-        return pid, secret
+        learner's device, brings them back after a reload. SessionError or CodeError if the
+        alias cannot be used."""
+        result = self.join_many([alias])[0]
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    def join_many(self, aliases: list[str]) -> list[tuple[int, str] | Exception]:
+        """Add a burst of participants in one store transaction; each result is
+        ``(participant id, secret)`` or the SessionError / CodeError saying why that alias
+        was refused (the others still join)."""
+        results: list[tuple[int, str] | Exception | None] = [None] * len(aliases)
+        rows, where, seen = [], [], set()
+        for i, alias in enumerate(aliases):
+            try:
+                clean = self.session.check_alias(alias)
+            except (SessionError, CodeError) as exc:
+                results[i] = exc
+                continue
+            if clean.casefold() in seen:
+                results[i] = _alias_taken(clean)
+                continue
+            seen.add(clean.casefold())
+            rows.append((clean, secrets.token_urlsafe(24)))
+            where.append(i)
+        if rows:
+            for i, (alias, secret), pid in zip(where, rows, self._wstore.join_many(self.id, rows),
+                                               strict=True):
+                if pid is None:  # taken meanwhile (another server, or a restart)
+                    results[i] = _alias_taken(alias)
+                    continue
+                self.session.add_participant(pid, alias)
+                self._secrets[secret] = pid
+                results[i] = (pid, secret)
+            self._announce("tally")
+        return results  # type: ignore[return-value]
 
     def who(self, secret: str) -> int | None:
         """The participant holding ``secret``, or None."""
@@ -200,11 +231,70 @@ class Room:
                 results[i] = {**self.learner_view(row[0]), "duplicate": write.duplicate}
             if fresh:
                 self._announce("tally")
+                self._sync({row[0] for row, write in zip(rows, writes, strict=True)
+                            if not write.duplicate})
         return results
 
     def learner_view(self, participant_id: int) -> dict[str, Any]:
         return {**self.session.public(), "alias": self.session.participants.get(participant_id),
-                "mine": self.session.mine(participant_id)}
+                "mine": self.session.mine(participant_id),
+                "linked": participant_id in self.linked}
+
+    # linking an alias to the learner's own account: only when the learner chooses it
+
+    def link(self, participant_id: int, learner_name: str | None) -> dict[str, Any]:
+        """Count this participant's answers in the progress of the learner called
+        ``learner_name`` (their own account, as the server signed them in), or stop with
+        None (their workshop then leaves their progress). Returns the learner's view."""
+        if participant_id not in self.session.participants:
+            raise SessionError("You are not in this workshop: join again with the code.")
+        if learner_name is None:
+            name = self.linked.pop(participant_id, None)
+            self._wstore.link(participant_id, None)
+            if name is not None:
+                self._wstore.save_progress_many(PROGRESS_KIND, self.code, {name: None})
+            return self.learner_view(participant_id)
+        learner = self._wstore.find_learner(learner_name)
+        if learner is None:
+            raise SessionError("Your account was not found: sign in to the kit again.")
+        other = next((pid for pid, name in self.linked.items()
+                      if name == learner.name and pid != participant_id), None)
+        if other is not None:
+            raise SessionError("Your account is already linked to another name in this "
+                               "workshop; unlink that one first.")
+        self._wstore.link(participant_id, learner)
+        self.linked[participant_id] = learner.name
+        self._sync({participant_id})
+        return self.learner_view(participant_id)
+
+    def progress_state(self, participant_id: int) -> dict[str, Any]:
+        """What a linked participant's own progress keeps of this workshop: each activity
+        they answered and their answer (removed free text left out)."""
+        s = self.session
+        answers = []
+        for run in sorted(s.history):
+            entry = s.answers.get(run, {}).get(participant_id)
+            if entry is None or entry.status == "removed":
+                continue
+            activity = s.history[run]
+            answers.append({"run": run, "kind": activity.kind, "activity": activity.title,
+                            "answer": activity.label(entry.value)})
+        return {"completed": bool(answers), "title": f"Live workshop: {s.title}",
+                "workshop": s.code, "alias": s.participants.get(participant_id),
+                "answered": len(answers), "answers": answers}
+
+    def _sync(self, participant_ids) -> None:
+        """Bring linked participants' own progress up to date (one transaction). The answers
+        are already stored: a failure here is logged and mended by the next sync."""
+        names = {self.linked[p]: self.progress_state(p) for p in participant_ids
+                 if p in self.linked}
+        if not names:
+            return
+        try:
+            self._wstore.save_progress_many(PROGRESS_KIND, self.code, names)
+        except Exception:  # noqa: BLE001 - the answer itself was saved
+            log.exception("Could not update linked learners' progress for workshop %s",
+                          self.code)
 
     # the trainer
 
@@ -229,12 +319,15 @@ class Room:
             raise SessionError(f"Unknown action '{action}'.")
         self._save()
         self._announce("state")
+        if action == "reset":
+            self._sync(list(self.linked))
         return self.trainer_view()
 
     def moderate(self, participant_id: int, status: str) -> dict[str, Any]:
         self.session.moderate(participant_id, status)
         self._wstore.set_status(participant_id, self.session.run, status)
         self._announce("tally")
+        self._sync({participant_id})
         return self.trainer_view()
 
     def trainer_view(self) -> dict[str, Any]:
@@ -270,6 +363,11 @@ class Room:
                          a.status + (" (word filter)" if a.flagged else ""),
                          a.answered_at.isoformat(timespec="seconds")))
         return to_csv(rows)
+
+
+def _alias_taken(alias: str) -> SessionError:
+    return SessionError(f"Someone here is already called '{alias}': add a letter or choose "
+                        "another name.")
 
 
 def _plan_label(spec: dict[str, Any]) -> str:
@@ -331,7 +429,8 @@ class Workshops:
             session.add_participant(pid, alias)
         for a in self._wstore.answers(row.id):
             session.record(a.participant_id, a.run, a.value, status=a.status, flagged=a.flagged)
-        room = self._rooms[code] = Room(session, row.id, self._wstore, self._words)
+        room = self._rooms[code] = Room(session, row.id, self._wstore, self._words,
+                                        self._wstore.linked(row.id))
         return room
 
     def latest(self) -> Room | None:

@@ -1,7 +1,9 @@
 """Browser test of the live workshop: one trainer page and ten learner pages in Chromium.
 
 The workshop's pages need no kernel, so this module starts its own kit server with no
-preheated pool (the same server and handlers ``msp-learn serve`` runs). The pages' own
+preheated pool (the same server and handlers ``msp-learn serve`` runs; one it can restart).
+The trainer signs in through the kit's sign-in (``harness.sign_in``) with the role trainer;
+the test's own HTTP calls use the operator's token, as a script would. The pages' own
 Content-Security-Policy is bypassed (axe is injected inline), so the hostile-text checks
 prove the escaping itself, not the CSP behind it.
 """
@@ -9,18 +11,22 @@ prove the escaping itself, not the CSP behind it.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 
 import httpx
 import pytest
 
 from msp_learn.server import spawn, stop, wait_until_listening
+from msp_learn.store import Store
 
-from .harness import ARTIFACTS, REPO, describe_violations, free_port
+from .harness import ARTIFACTS, REPO, TEST_SECRET, describe_violations, free_port, sign_in
 
 pytestmark = pytest.mark.browser
 
-TOKEN = "browser-test-trainer-key"
+TOKEN = "browser-test-operator-token"
+OPERATOR = {"Authorization": f"token {TOKEN}"}
+TRAINER = "Tess Trainer"
 LEARNERS = 10
 HOSTILE = ['<img src=x onerror="window.__pwned=1">', "<script>window.__pwned=1</script>",
            "=HYPERLINK(\"http://x\")"]
@@ -42,7 +48,7 @@ class WorkshopServer:
                           stderr=subprocess.STDOUT,
                           env={**os.environ, "MSP_LEARN_DATA": str(self.data),
                                "MSP_LEARN_DB": f"sqlite:///{self.data / 'store.sqlite'}",
-                               "MSP_LEARN_TRAINER_TOKEN": TOKEN,
+                               "MSP_LEARN_TOKEN": TOKEN,
                                "MSP_LEARN_CONTENT": str(REPO)})
         log.close()
         self.url = wait_until_listening(self.proc, "127.0.0.1", self.port, timeout=90)
@@ -55,6 +61,26 @@ class WorkshopServer:
     def restart(self) -> str:
         self.stop()
         return self.start()
+
+    @property
+    def store_url(self) -> str:
+        return f"sqlite:///{self.data / 'store.sqlite'}"
+
+    def account(self, name: str, role: str = "learner") -> None:
+        """Give ``name`` an account (secret TEST_SECRET) with ``role``, as the person running
+        the kit does with 'msp-learn learner role NAME ROLE'."""
+        with Store(self.store_url) as store:
+            if store.find_learner(name) is None:
+                store.claim(name, TEST_SECRET)
+            store.set_role(name, role)
+
+    def signed_in(self, browser, name: str, role: str = "learner", **options):
+        """A new browser context signed in as ``name`` (given ``role`` first)."""
+        self.account(name, role)
+        options.setdefault("viewport", {"width": 1280, "height": 900})
+        ctx = browser.new_context(locale="en-GB", **options)
+        sign_in(ctx, self, name)
+        return ctx
 
 
 @pytest.fixture(scope="module")
@@ -69,14 +95,9 @@ def server(tmp_path_factory):
         handle.stop()
 
 
-@pytest.fixture
-def workshop_server(server) -> str:
-    return server.url
-
-
 def _start(url: str, plan: list[str]) -> str:
     response = httpx.post(f"{url}workshop/api/sessions", json={"title": "Browser room",
-                          "plan": plan}, headers={"X-Workshop-Trainer": TOKEN}, timeout=60)
+                          "plan": plan}, headers=OPERATOR, timeout=60)
     assert response.status_code == 200, response.text
     return response.json()["code"]
 
@@ -93,19 +114,18 @@ def _wait_counts(trainer, expected: dict[str, int]) -> None:
     trainer.wait_for_function(script, arg=expected, timeout=WAIT)
 
 
-def test_a_room_of_ten_follows_the_trainer(workshop_server, browser, screenshot, axe):
+def test_a_room_of_ten_follows_the_trainer(server, browser, screenshot, axe):
     """Do ten learners join, follow pushes without reloading, and have every vote charted;
     do lock, reveal and reset reach every screen; does hostile text never run; does a
     learner who reloads, or whose answer is resent after a lost connection, count once?"""
-    url = workshop_server
+    url = server.url
     code = _start(url, ["myth:msp-just-a-chat", "text:One thing you will do differently",
                         "scale:How confident are you now?"])
-    trainer_ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB",
-                                      bypass_csp=True)
+    trainer_ctx = server.signed_in(browser, TRAINER, "trainer", bypass_csp=True)
     trainer = trainer_ctx.new_page()
-    trainer.goto(f"{url}workshop/trainer?code={code}#token={TOKEN}")
+    trainer.goto(f"{url}workshop/trainer?code={code}")
     trainer.locator("#join-code").filter(has_text=code).wait_for(timeout=WAIT)
-    assert "token" not in trainer.url  # the key is taken out of the address bar
+    trainer.locator("#who").filter(has_text=TRAINER).wait_for(timeout=WAIT)
 
     learners = []
     for i in range(LEARNERS):
@@ -212,7 +232,7 @@ def test_a_room_of_ten_follows_the_trainer(workshop_server, browser, screenshot,
 
     # the export neutralises formula-like cells
     csv_text = httpx.get(f"{url}workshop/api/sessions/{code}/export.csv",
-                         headers={"X-Workshop-Trainer": TOKEN}).text
+                         headers=OPERATOR).text
     assert "'=HYPERLINK" in csv_text and ",=HYPERLINK" not in csv_text
 
     # learners follow to the next activity and to the end without reloading
@@ -227,16 +247,101 @@ def test_a_room_of_ten_follows_the_trainer(workshop_server, browser, screenshot,
         page.context.close()
 
 
-def test_trainer_endpoints_refuse_without_the_key(workshop_server):
-    """Is every trainer action refused, with a plain message, without the trainer key?"""
-    code = _start(workshop_server, ["myth:msp-just-a-chat"])
-    base = f"{workshop_server}workshop/api/sessions"
+def test_only_a_signed_in_trainer_gets_the_trainer_page(server, browser, screenshot, axe):
+    """Is a visitor sent to sign in and a learner told the page is for trainers (in words, at
+    phone width, axe-clean), while every trainer API call without a trainer is refused?"""
+    code = _start(server.url, ["myth:msp-just-a-chat"])
+    base = f"{server.url}workshop/api/sessions"
     for method, path in (("POST", ""), ("GET", f"/{code}"), ("POST", f"/{code}/control"),
                          ("GET", f"/{code}/export.csv"), ("POST", f"/{code}/moderate")):
-        response = httpx.request(method, base + path, json={"action": "next"},
-                                 headers={"X-Workshop-Trainer": "wrong"})
-        assert response.status_code == 403
-        assert "Only the trainer" in response.json()["error"]
+        response = httpx.request(method, base + path, json={"action": "next"})
+        assert response.status_code == 401
+        assert "Only a trainer" in response.json()["error"]
+    visitor = browser.new_context(locale="en-GB")
+    page = visitor.new_page()
+    page.goto(f"{server.url}workshop/trainer?code={code}")
+    page.locator("input[name=name]").wait_for(timeout=WAIT)  # the kit's sign-in form
+    assert "sign-in" in page.url
+    visitor.close()
+    learner = server.signed_in(browser, "Lee Learner", viewport={"width": 390, "height": 844},
+                               bypass_csp=True)
+    page = learner.new_page()
+    response = page.goto(f"{server.url}workshop/trainer")
+    assert response.status == 403
+    page.get_by_text("This is for trainers; you are signed in as a learner").wait_for(
+        timeout=WAIT)
+    screenshot(page, "refused-390")
+    assert axe(page) == [], describe_violations(axe(page))
+    learner.close()
+
+
+def test_a_trainer_starts_a_workshop_from_the_trainer_page(server, browser, screenshot, axe):
+    """Does a signed-in trainer start a workshop from the page and get the join code, the
+    link and a QR code (drawn locally) at projector and phone widths, axe-clean?"""
+    ctx = server.signed_in(browser, TRAINER, "trainer", bypass_csp=True)
+    page = ctx.new_page()
+    page.goto(f"{server.url}workshop/trainer")
+    page.locator("#start-form").wait_for(timeout=WAIT)
+    page.locator("#who").filter(has_text=TRAINER).wait_for(timeout=WAIT)
+    assert axe(page) == [], describe_violations(axe(page))
+    screenshot(page, "start-1280")
+    page.fill("#title", "Thursday refresher")
+    page.fill("#plan", "myth:msp-just-a-chat\nscale:How sure are you?")
+    page.get_by_role("button", name="Start the workshop").click()
+    code = page.locator("#join-code")
+    code.filter(has_text=re.compile(r"^[A-Z0-9]{6}$")).wait_for(timeout=WAIT)
+    assert page.locator("#join-link").inner_text().endswith("/workshop")
+    page.wait_for_function("() => document.getElementById('qr').naturalWidth > 0",
+                           timeout=WAIT)
+    assert page.locator("#workshop-title").inner_text() == "Thursday refresher"
+    assert axe(page) == [], describe_violations(axe(page))
+    screenshot(page, "join-1280")
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    screenshot(page, "join-1920")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "join-390")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    ctx.close()
+
+
+def test_a_signed_in_learner_chooses_to_link_their_alias(server, browser, screenshot, axe):
+    """Is a signed-in learner offered (never given) the link; once ticked, do their answers
+    reach their own progress; does an anonymous learner see only how to sign in?"""
+    code = _start(server.url, ["myth:msp-just-a-chat"])
+    ctx = server.signed_in(browser, "Priya Shah", viewport={"width": 390, "height": 844},
+                           bypass_csp=True)
+    page = ctx.new_page()
+    page.goto(f"{server.url}workshop?code={code}")
+    page.fill("#alias", "Otter")
+    page.click("#join-button")
+    box = page.locator("#link-me")
+    box.wait_for(timeout=WAIT)
+    assert not box.is_checked()
+    assert "Priya Shah" in page.locator("#link-label").inner_text()
+    assert "Otter" in page.locator("#link-label").inner_text()
+    box.check()
+    page.get_by_text("Linked: your answers").wait_for(timeout=WAIT)
+    assert axe(page) == [], describe_violations(axe(page))
+    httpx.post(f"{server.url}workshop/api/sessions/{code}/control", json={"action": "next"},
+               headers=OPERATOR, timeout=60).raise_for_status()
+    page.locator('button[data-value="myth"]').click(timeout=WAIT)
+    page.locator('button[data-value="myth"][aria-pressed="true"]').wait_for(timeout=WAIT)
+    screenshot(page, "linked-390")
+    with Store(server.store_url) as store:
+        (kept,) = [p for p in store.progress("Priya Shah") if p.activity_kind == "workshop"]
+    assert kept.activity_id == code and kept.state["answers"][0]["answer"] == "Myth"
+    page.reload()  # the choice is kept across a reload
+    page.locator("#link-me:checked").wait_for(timeout=WAIT)
+    ctx.close()
+
+    anonymous = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
+    page = anonymous.new_page()
+    page.goto(f"{server.url}workshop?code={code}")
+    page.fill("#alias", "Heron")
+    page.click("#join-button")
+    page.locator("#link-hint").wait_for(timeout=WAIT)
+    assert page.locator("#link-box").is_hidden()
+    anonymous.close()
 
 
 def test_a_learner_who_loses_the_connection_catches_up(server, browser, screenshot):
@@ -253,7 +358,7 @@ def test_a_learner_who_loses_the_connection_catches_up(server, browser, screensh
 
     def control(action):
         response = httpx.post(f"{server.url}workshop/api/sessions/{code}/control",
-                              json={"action": action}, headers={"X-Workshop-Trainer": TOKEN},
+                              json={"action": action}, headers=OPERATOR,
                               timeout=60)
         assert response.status_code == 200, response.text
 

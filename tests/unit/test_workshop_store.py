@@ -225,3 +225,74 @@ def test_a_burst_is_taken_in_one_go_without_losing_or_doubling(workshops):
     assert room.session.mine(b) == "reality"
     assert sorted((x.alias, x.value) for x in room._wstore.answers(room.id)) == [
         ("A", "myth"), ("B", "reality")]
+
+
+def test_a_linked_alias_counts_in_the_learners_own_progress_and_cpd_record(store, workshops,
+                                                                             catalogue):
+    """Does linking write the learner's answers into their own progress (and CPD record),
+    follow later answers, a reset and a removal, and leave the room with the alias only?"""
+    from msp_learn.cpd import cpd_record
+
+    store.claim("Priya Shah", "priya-secret")
+    room = workshops.start("Tuesday refresher", ["myth:msp-just-a-chat", "text:One word"])
+    pid, _ = room.join("Otter")
+    room.control("next")
+    room.answer(pid, "myth", "k1")
+    assert store.progress("Priya Shah") == []  # nothing before the learner chooses
+    view = room.link(pid, "priya shah")
+    assert view["linked"] is True
+    (kept,) = store.progress("Priya Shah")
+    assert (kept.activity_kind, kept.activity_id, kept.completed) == ("workshop", room.code, True)
+    assert [a["answer"] for a in kept.state["answers"]] == ["Myth"]
+    record = cpd_record(store, "Priya Shah", catalogue=catalogue)
+    assert "Live workshop: Tuesday refresher" in record
+    assert "Training session: live workshop with a trainer" in record
+    room.control("next")
+    room.answer(pid, "person-centred", "k2")
+    assert [a["answer"] for a in store.progress("Priya Shah")[0].state["answers"]] == [
+        "Myth", "person-centred"]
+    room.moderate(pid, "removed")  # a removed entry leaves their record too
+    assert len(store.progress("Priya Shah")[0].state["answers"]) == 1
+    # the trainer's view and export still show only the alias
+    assert "Priya" not in room.export_csv() and "Priya" not in str(room.trainer_view())
+    # the link survives a restart of the server
+    again = Workshops(store, catalogue).get(room.code)
+    assert again.linked == {pid: "Priya Shah"} and again.learner_view(pid)["linked"]
+    # unlinking takes the workshop out of their progress
+    assert again.link(pid, None)["linked"] is False
+    assert store.progress("Priya Shah") == []
+    assert Workshops(store, catalogue).get(room.code).linked == {}
+
+
+def test_linking_needs_a_known_account_and_one_alias_per_account(store, workshops):
+    """Is linking to an unknown account refused, and one account linked to one alias only;
+    and does forgetting the learner make the alias anonymous again?"""
+    store.claim("Sam Okoro", "sam-secret")
+    room = workshops.start("T", ["myth:msp-just-a-chat"])
+    first, _ = room.join("Kestrel")
+    second, _ = room.join("Heron")
+    with pytest.raises(SessionError, match="not found"):
+        room.link(first, "Nobody Here")
+    room.link(first, "Sam Okoro")
+    with pytest.raises(SessionError, match="already linked"):
+        room.link(second, "sam okoro")
+    anonymous = room.learner_view(second)
+    assert anonymous["linked"] is False
+    store.forget("Sam Okoro")
+    assert WorkshopStore(store).linked(room.id) == {}
+
+
+def test_a_burst_of_joins_is_taken_in_one_go(workshops, store):
+    """Does a burst of joins go in together, each alias once (a repeat in the burst or one
+    already in the room refused in words), every joiner able to come back with their secret?"""
+    room = workshops.start("T", ["myth:msp-just-a-chat"])
+    room.join("Ash")
+    results = room.join_many(["Bo", "ash", "Cy", "bo", ""])
+    assert [type(r).__name__ for r in results] == ["tuple", "SessionError", "tuple",
+                                                   "SessionError", "CodeError"]
+    assert "already called" in str(results[1]) and "already called" in str(results[3])
+    assert sorted(room.session.participants.values()) == ["Ash", "Bo", "Cy"]
+    again = Workshops(store, load_catalogue()).get(room.code)
+    for pid, secret in (results[0], results[2]):
+        assert again.who(secret) == pid
+    assert len(WorkshopStore(store).participants(room.id)) == 3

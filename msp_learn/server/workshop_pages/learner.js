@@ -10,6 +10,7 @@
   let view = null;    // the latest learner view from the server
   let drawn = "";     // what the activity area shows, to keep a half-typed answer
   let streamId = 0;
+  let account = null; // the name the learner is signed in to the kit as, if they are
 
   function load() {
     try { return JSON.parse(localStorage.getItem(SAVED) || "null"); } catch (e) { return null; }
@@ -57,6 +58,7 @@
       const data = await api("join", {method: "POST",
         body: JSON.stringify({code, alias: $("alias").value})});
       me = {code: data.view.code, secret: data.secret, pending: null};
+      account = data.account || null;
       save();
       enter(data.view);
     } catch (error) {
@@ -66,6 +68,42 @@
       $("join-button").disabled = false;
     }
   });
+
+  // linking the alias to the learner's own account: only when they tick the box
+
+  $("link-me").addEventListener("change", async () => {
+    const box = $("link-me");
+    const want = box.checked;
+    box.disabled = true;
+    $("link-status").textContent = "Saving…";
+    try {
+      const data = await api("link", {method: "POST",
+        body: JSON.stringify({code: me.code, link: want})});
+      draw(data);
+      $("link-status").textContent = want
+        ? "Linked: your answers in this workshop count in your own progress and CPD record."
+        : "Not linked: this workshop is not in your own progress.";
+    } catch (error) {
+      box.checked = !want;
+      $("link-status").textContent = error.status ? error.message :
+        "Could not reach the workshop: check your connection and try again.";
+    } finally {
+      box.disabled = false;
+    }
+  });
+
+  function drawLink() {
+    const signedIn = !!account;
+    $("link-box").hidden = !signedIn;
+    $("link-hint").hidden = signedIn || !view || view.status === "ended";
+    $("link-sign-in").href = BASE + "msp/sign-in?next=" +
+      encodeURIComponent(location.pathname + "?code=" + (view ? view.code : ""));
+    if (signedIn && view) {
+      $("link-me").checked = !!view.linked;
+      $("link-label").textContent = "Count my answers in my own progress (your account: " +
+        account + "). The trainer still sees only " + (view.alias || "your alias") + ".";
+    }
+  }
 
   $("leave").addEventListener("click", () => {
     forget();
@@ -152,6 +190,8 @@
 
   function draw(next) {
     view = next;
+    if (next.account !== undefined) account = next.account || null;
+    drawLink();
     $("heading").textContent = view.title;
     $("who").textContent = "You are " + (view.alias || "") + " · code " + view.code;
     const pending = me && me.pending;

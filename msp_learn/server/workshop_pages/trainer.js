@@ -4,7 +4,6 @@
 (function () {
   const BASE = document.documentElement.dataset.base || "/";
   const API = BASE + "workshop/api/";
-  const KEY = "msp-workshop-trainer";
   const SAMPLE = ["myth:msp-just-a-chat", "myth:nothing-wanted-close-case",
     "case:rosa-ferreira-keeping-paulo", "risk:chloe-late-care-visits",
     "scale:How confident are you asking a person what outcomes they want?",
@@ -12,16 +11,20 @@
   const $ = (id) => document.getElementById(id);
   const params = new URLSearchParams(location.search);
   const code = params.get("code");
-  let token = null;
   let view = null;
   let said = "";  // what the screen-reader status last announced
 
-  const hash = new URLSearchParams(location.hash.slice(1));
-  if (hash.get("token")) {
-    sessionStorage.setItem(KEY, hash.get("token"));
-    history.replaceState(null, "", location.pathname + location.search);  // key out of sight
+  if (params.has("token")) {  // the operator's token signed this browser in: hide it
+    params.delete("token");
+    const rest = params.toString();
+    history.replaceState(null, "", location.pathname + (rest ? "?" + rest : ""));
   }
-  token = sessionStorage.getItem(KEY);
+
+  // Changes are sent with the XSRF token the page's server set as a cookie.
+  function xsrf() {
+    const found = document.cookie.split("; ").find((c) => c.startsWith("_xsrf="));
+    return found ? decodeURIComponent(found.slice(6)) : "";
+  }
 
   function el(tag, text, cls) {
     const node = document.createElement(tag);
@@ -32,7 +35,7 @@
   function error(message) { $("error").textContent = message || ""; }
 
   async function api(path, options) {
-    const headers = {"Content-Type": "application/json", "X-Workshop-Trainer": token || ""};
+    const headers = {"Content-Type": "application/json", "X-XSRFToken": xsrf()};
     const response = await fetch(API + path, Object.assign({headers, cache: "no-store"}, options));
     let data = {};
     try { data = await response.json(); } catch (e) { data = {}; }
@@ -44,13 +47,7 @@
     return data;
   }
 
-  // the trainer key, then starting or opening a workshop
-
-  $("key-form").addEventListener("submit", (event) => {
-    event.preventDefault();
-    sessionStorage.setItem(KEY, $("key").value.trim());
-    location.reload();
-  });
+  // starting or opening a workshop
 
   $("start-form").addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -65,11 +62,20 @@
     }
   });
 
+  function signedOut(failure) {
+    if (failure.status === 401) {  // the sign-in ran out: sign in again and come back here
+      location.href = BASE + "msp/sign-in?next=" + encodeURIComponent(location.pathname + location.search);
+      return true;
+    }
+    return false;
+  }
+
   async function begin() {
-    if (!token) { $("key-form-section").hidden = false; return; }
+    $("sign-out").href = BASE + "msp/sign-out?next=" + encodeURIComponent(location.pathname);
     if (!code) {
       try {
         const data = await api("sessions");
+        $("who").textContent = data.trainer || "";
         $("start-section").hidden = false;
         $("plan").value = SAMPLE.join("\n");
         if (data.latest) {
@@ -80,8 +86,7 @@
           p.append(a, ", or start a new one.");
         }
       } catch (failure) {
-        if (failure.status === 403) { sessionStorage.removeItem(KEY); $("key-form-section").hidden = false; }
-        error(failure.message);
+        if (!signedOut(failure)) error(failure.message);
       }
       return;
     }
@@ -95,11 +100,11 @@
     for (;;) {
       try {
         const response = await fetch(API + "sessions/" + encodeURIComponent(code) + "/stream",
-          {headers: {"X-Workshop-Trainer": token}, cache: "no-store"});
+          {cache: "no-store"});
+        if (response.status === 401) { signedOut(response); return; }
         if (response.status === 403 || response.status === 404) {
           let data = {};
           try { data = await response.json(); } catch (e) { data = {}; }
-          if (response.status === 403) sessionStorage.removeItem(KEY);
           error(data.error || "Cannot open this workshop.");
           $("run-section").hidden = true;
           return;
@@ -127,7 +132,7 @@
       draw(await api("sessions/" + encodeURIComponent(code) + "/control",
         {method: "POST", body: JSON.stringify(body)}));
     } catch (failure) {
-      error(failure.message);
+      if (!signedOut(failure)) error(failure.message);
     }
   }
 
@@ -143,7 +148,7 @@
     error("");
     try {
       const response = await fetch(API + "sessions/" + encodeURIComponent(code) + "/export.csv",
-        {headers: {"X-Workshop-Trainer": token}});
+        {cache: "no-store"});
       if (!response.ok) throw new Error("The export failed (" + response.status + ").");
       const link = el("a");
       link.href = URL.createObjectURL(await response.blob());
@@ -170,6 +175,7 @@
 
   function draw(next) {
     view = next;
+    if (view.trainer) $("who").textContent = view.trainer;
     document.title = view.title + " · " + view.code + " · MSP Learn";
     $("workshop-title").textContent = view.title;
     $("join-code").textContent = view.code;
