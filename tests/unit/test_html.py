@@ -83,8 +83,9 @@ def _renders():
                          responses=[Reasoned(r.id, HOSTILE) for r in assessment.responses],
                          escalate_to=[Reasoned(r.id, HOSTILE) for r in assessment.escalate_to]
                          or [Reasoned("police", HOSTILE)])
-    comparison = compare(LearnerAnswer(scenario.factors.model_copy(update={"likelihood": 1}),
-                                       "low", ("x",), ()), scenario)
+    learner_answer = LearnerAnswer(scenario.factors.model_copy(update={"likelihood": 1}),
+                                   "low", ("x",), ())
+    comparison = compare(learner_answer, scenario)
     prompt_set = hostile(CAT.items("reflection-set")[0])
     answers = {p.id: HOSTILE for p in prompt_set.prompts}
     blocks = [("h", 1, HOSTILE), ("p", HOSTILE), ("field", HOSTILE, HOSTILE),
@@ -101,7 +102,9 @@ def _renders():
         "case.ending": case.ending(case_study, session.ending, session.summary()),
         "risk.intro": risk.intro(scenario),
         "risk.assessment": risk.assessment(assessment, 3, 4),
-        "risk.comparison": risk.comparison(comparison, scenario),
+        "risk.comparison": risk.comparison(comparison, scenario, learner_answer),
+        "risk.result": risk.result(learner_answer, scenario, comparison, assessment),
+        "risk.scrolling": risk.scrolling(HOSTILE, el("p", HOSTILE)),
         "risk.dropped_note": risk.dropped_note([(HOSTILE, HOSTILE)]),
         "reflection.form_header": reflection.form_header(prompt_set),
         "reflection.saved": reflection.saved(prompt_set, answers),
@@ -140,7 +143,7 @@ def test_every_renderer_is_in_the_hostile_test():
                     inspect.signature(func).return_annotation in ("Markup", Markup)):
                 short = f"{module.__name__.rsplit('.', 1)[1]}.{name}"
                 covered = short in RENDERS or name in {"matrix_table", "attempts_line",
-                                                       "nothing_yet"}
+                                                       "nothing_yet", "your_turn"}
                 assert covered, f"{short} is not in the hostile-text test"
 
 
