@@ -109,6 +109,8 @@ def _renders():
         "reflection.form_header": reflection.form_header(prompt_set),
         "reflection.saved": reflection.saved(prompt_set, answers),
         "reflection.download_link": reflection.download_link(HOSTILE, filename=HOSTILE),
+        "reflection.downloads": reflection.downloads({"html": HOSTILE, "docx": b"\x00<"},
+                                                     stem=HOSTILE),
         "cpd.html": cpd._render_html(HOSTILE, blocks),
         "alert": alert(HOSTILE), "status": status(HOSTILE), "paras": paras(HOSTILE),
         "bullets": bullets([HOSTILE]), "el": el("p", HOSTILE, title=HOSTILE),
@@ -129,7 +131,7 @@ def test_hostile_text_is_shown_never_run(name):
     assert not {"script", "img"} & set(parsed.tags), name
     assert not [a for a in parsed.attrs if a.startswith("on") or a in ("src", "x")], name
     assert not BIDI_CONTROLS & set(page), name
-    if name != "reflection.download_link":  # there the page is inside a data: URL
+    if name not in ("reflection.download_link", "reflection.downloads"):  # in data: URLs
         assert "<script>alert(1)</script>" in "".join(parsed.text), name
 
 
