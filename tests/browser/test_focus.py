@@ -182,12 +182,17 @@ def test_the_risk_tool_by_keyboard_answers_first_then_compares(page, open_app_in
     assert cut == [], f"option labels cut off on a phone: {cut}"
     assert_accessible(page, axe, "risk tool on a phone")
     screenshot(page, "compared-phone")
-    matrix = page.locator(".msp-risk-result table.msp-matrix")
-    matrix.scroll_into_view_if_needed()
-    assert page.evaluate("() => { const r = document.querySelector('.msp-risk-result "
-                         ".msp-ratings .msp-scroll'); return r.clientWidth <= window.innerWidth"
-                         " }")
+    region = page.locator(".msp-risk-result .msp-ratings .msp-scroll")
+    region.scroll_into_view_if_needed()
+    sizes = region.evaluate("r => ({inner: r.scrollWidth, shown: r.clientWidth,"
+                            " screen: window.innerWidth})")
+    assert sizes["shown"] <= sizes["screen"] < sizes["inner"], sizes  # it scrolls, the page not
     screenshot(page, "matrix-phone")
+    region.focus()  # as Tab would reach it: then the arrow keys scroll it
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('.msp-risk-result .msp-ratings "
+                           ".msp-scroll').scrollLeft > 0")
+    screenshot(page, "matrix-phone-scrolled")
     page.set_viewport_size(DESKTOP)
     tab_to(page, "Change my answer")
     page.keyboard.press("Enter")
