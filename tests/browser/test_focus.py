@@ -215,6 +215,8 @@ def test_the_risk_tool_before_answering_reads_in_full_on_a_phone(page, open_app_
     assert found["page"] <= found["view"], found
     assert found["cut"] == [], found
     screenshot(page, "phone")
+    page.locator(".msp-risk select").first.scroll_into_view_if_needed()
+    screenshot(page, "phone-factors")
 
 
 def test_the_journal_by_keyboard_saves_then_offers_three_downloads(page, open_app_in, axe,
