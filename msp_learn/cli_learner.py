@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from msp_learn import identity
-from msp_learn.cpd import cpd_record
+from msp_learn.cpd import cpd_record, default_file
 from msp_learn.store import NotFoundError, Store
 
 DB_HELP = ("database URL, e.g. sqlite:///path/to/file.sqlite or postgresql://... (default: "
@@ -46,6 +46,12 @@ def _with_store(args: argparse.Namespace, action: Callable[[Store], int]) -> int
         store.close()
 
 
+def learner_name(store: Store, name: str) -> str:
+    """The learner's name as they first typed it (``name`` itself when unknown)."""
+    found = store.find_learner(name)
+    return found.name if found is not None else name
+
+
 def _catalogue() -> Any:
     """The kit's content and the trainer's, for titles and prompt wording; None if it cannot
     be loaded."""
@@ -57,20 +63,26 @@ def _catalogue() -> Any:
         return None
 
 
-def cmd_cpd_record(args: argparse.Namespace) -> int:
-    if args.fmt == "docx" and args.out is None:
-        return _fail("a docx record needs --out FILE", 2)
+#: What each format is, for the message saying where a record was written.
+FORMAT_WORDS = {"md": "Markdown text", "html": "a web page", "docx": "a Word document"}
 
+
+def cmd_cpd_record(args: argparse.Namespace) -> int:
     def action(store: Store) -> int:
+        out = args.out
+        if out is None and args.fmt == "docx":  # a Word document is not for a terminal
+            learner = store.find_learner(args.learner)
+            out = default_file(learner.name if learner else args.learner, "docx")
         try:
-            record = cpd_record(store, args.learner, fmt=args.fmt, out=args.out,
+            record = cpd_record(store, args.learner, fmt=args.fmt, out=out,
                                 catalogue=_catalogue())
         except OSError as exc:
-            return _fail(f"cannot write {args.out}: {exc.strerror or exc}", 1)
-        if args.out is None:
+            return _fail(f"cannot write {out}: {exc.strerror or exc}", 1)
+        if out is None:
             sys.stdout.write(record)
         else:
-            print(f"wrote {args.out}")
+            print(f"wrote {learner_name(store, args.learner)}'s CPD record, as "
+                  f"{FORMAT_WORDS[args.fmt]}, to {Path(out).resolve()}")
         return 0
 
     return _with_store(args, action)
@@ -135,7 +147,8 @@ def add_commands(subparsers: Any) -> None:
     p.add_argument("--format", dest="fmt", choices=["md", "html", "docx"],
                    default=cpd_record.__kwdefaults__["fmt"], help="output format (default: md)")
     p.add_argument("--out", type=Path, metavar="FILE",
-                   help="write to FILE instead of printing (needed for docx)")
+                   help="write to FILE instead of printing (docx, which cannot be printed, "
+                        "goes to cpd-record-NAME.docx in this folder when no FILE is named)")
     p.add_argument("--db", metavar="URL", help=DB_HELP)
     p.set_defaults(func=cmd_cpd_record)
 

@@ -8,10 +8,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from msp_learn.activities import activity
+from msp_learn.activities import ACTIVITIES, activity
 from msp_learn.engine.quiz import Attempt, score_words
 from msp_learn.html import Markup, el, escape, join, printable
 from msp_learn.store import NotFoundError, Progress, Reflection, Store
+from msp_learn.vocab import vocabulary
 
 Format = Literal["md", "html", "docx"]
 Block = tuple  # ("h", level, text) | ("p", text) | ("field", label, text)
@@ -37,6 +38,7 @@ PEER_FIELDS = ("Who I reflected with, their role, and the setting",
 STANDARD_4 = ("Professional standard 4: link this reflection to Social Work England's "
               "professional standard 4 when you submit it.")
 NOT_YET = "Not written yet: add this before you submit the record."
+JOURNAL = ACTIVITIES["journal"]
 
 
 def cpd_record(store: Store, name: str, *, fmt: Format = "md", out: Path | None = None,
@@ -65,6 +67,13 @@ def cpd_record(store: Store, name: str, *, fmt: Format = "md", out: Path | None 
     return rendered
 
 
+def default_file(name: str, fmt: Format) -> Path:
+    """Where a record is written when no file is named: ``cpd-record-<name>.<fmt>`` in the
+    current folder, the name in plain letters and digits ('Amir Khan' -> amir-khan)."""
+    slug = "-".join(re.findall(r"[a-z0-9]+", printable(name).lower()))[:40].strip("-")
+    return Path(f"cpd-record-{slug or 'learner'}.{fmt}")
+
+
 # building the record
 
 def _blocks(store: Store, name: str, title: str, catalogue: Any, today: date) -> list[Block]:
@@ -77,8 +86,8 @@ def _blocks(store: Store, name: str, title: str, catalogue: Any, today: date) ->
     blocks: list[Block] = [("h", 1, title), ("p", INTRO), ("field", "Prepared on", _day(today))]
     if reflected:
         blocks.append(("h", 2, "Learning with reflection"))
-        for item in reflected:
-            blocks += _entry(item, catalogue)
+        for item, heading in zip(reflected, _headings(reflected, catalogue), strict=True):
+            blocks += _entry(item, heading, catalogue)
     if done:
         blocks.append(("h", 2, "Other learning completed"))
         blocks.append(("items", [_done_line(p, catalogue) for p in done.values()]))
@@ -107,8 +116,33 @@ def _score(state: dict) -> str | None:
     return None
 
 
-def _entry(item: Reflection, catalogue: Any) -> list[Block]:
-    kind, context = item.activity_kind, item.context
+def _general(item: Reflection) -> bool:
+    """A reflection written in the journal on nothing in particular."""
+    return item.activity_kind == JOURNAL.kind
+
+
+def _headings(reflected: list[Reflection], catalogue: Any) -> list[str]:
+    """Each reflection's heading: the activity's title; for a general reflection its date and
+    model ('General reflection, 3 December 2025 (Gibbs' reflective cycle)'), with the time
+    added where two would read the same, so that no two entries share a heading."""
+    def general(item: Reflection, *, when: bool = False) -> str:
+        day = _day(item.created_at) + (f" at {item.created_at:%H:%M}" if when else "")
+        return f"General reflection, {day} ({_model(catalogue, item.prompt_set)})"
+
+    headings = [general(i) if _general(i) else
+                _title(i.activity_kind, i.activity_id, i.context, catalogue) for i in reflected]
+    headings = [general(i, when=True) if _general(i) and headings.count(h) > 1 else h
+                for i, h in zip(reflected, headings, strict=True)]
+    seen: dict[str, int] = {}
+    out = []
+    for heading in headings:  # the same activity reflected on twice, or two at one minute
+        seen[heading] = seen.get(heading, 0) + 1
+        out.append(heading if seen[heading] == 1 else f"{heading}, reflection {seen[heading]}")
+    return out
+
+
+def _entry(item: Reflection, heading: str, catalogue: Any) -> list[Block]:
+    kind = item.activity_kind
     sections: dict[str, list[Block]] = {"reflection": [], "learnt": [], "impact": []}
     for prompt_id, answer in item.answers.items():
         if answer.strip():
@@ -117,15 +151,15 @@ def _entry(item: Reflection, catalogue: Any) -> list[Block]:
                 "reflection")
             sections[section].append(("answer", prompt, answer))
     blocks: list[Block] = [
-        ("h", 3, _title(kind, item.activity_id, context, catalogue)),
+        ("h", 3, heading),
         ("field", "Type of activity", _type(kind)),
         ("field", "Date", _day(item.created_at)),
         ("field", "Registration year", _registration_year(item.created_at)),
         ("field", "Description", _description(item, catalogue))]
-    for key, heading in (("reflection", "My reflection"), ("learnt", "What I learnt"),
-                         ("impact", "Impact on my practice")):
+    for key, heading_ in (("reflection", "My reflection"), ("learnt", "What I learnt"),
+                          ("impact", "Impact on my practice")):
         if sections[key] or key != "reflection":
-            blocks += [("h", 4, heading), *(sections[key] or [("p", NOT_YET)])]
+            blocks += [("h", 4, heading_), *(sections[key] or [("p", NOT_YET)])]
     blocks += [("h", 4, "Peer reflection"), ("p", PEER)]
     blocks += [("write-in", label) for label in PEER_FIELDS]
     blocks += [("h", 4, "Professional standards"), ("p", STANDARD_4)]
@@ -139,11 +173,20 @@ def _lookup(catalogue: Any, kind: str, ident: str) -> Any:
         return None
 
 
+#: ' (risk scenario)', ' (case study)'...: what the journal's activity list added to a title,
+#: kept in the context of reflections saved by earlier versions.
+_LABELS = "|".join(re.escape(a.label) for a in ACTIVITIES.values())
+_KIND_SUFFIX = re.compile(rf"\s+\((?:{_LABELS})\)$", re.IGNORECASE)
+
+
 def _known_title(kind: str, ident: str, context: dict, catalogue: Any) -> str | None:
+    """The activity's title: the content's own, else the one kept when the learner did it."""
     item = _lookup(catalogue, kind, ident)
-    found = context.get("title") or getattr(item, "title", None) or getattr(
-        item, "statement", None)
-    return str(found) if found else None
+    found = getattr(item, "title", None) or getattr(item, "statement", None) or (
+        context.get("title") if isinstance(context, dict) else None)
+    if not found:
+        return None
+    return _KIND_SUFFIX.sub("", str(found)).strip() or None
 
 
 def _title(kind: str, ident: str, context: dict, catalogue: Any) -> str:
@@ -155,6 +198,18 @@ def _type(kind: str) -> str:
     return activity(kind).cpd_wording
 
 
+def _model(catalogue: Any, prompt_set: str) -> str:
+    """The reflection set's title ('Gibbs' reflective cycle'), or its id in words."""
+    found = _lookup(catalogue, "reflection-set", prompt_set)
+    title = getattr(found, "title", None)
+    if title:
+        return str(title)
+    model = getattr(found, "model", None)
+    if model:
+        return vocabulary("reflection_models").label(model)
+    return prompt_set.replace("-", " ").replace("_", " ").capitalize()
+
+
 def _prompt(catalogue: Any, prompt_set: str, prompt_id: str) -> tuple[str | None, str]:
     for prompt in getattr(_lookup(catalogue, "reflection-set", prompt_set), "prompts", []):
         if prompt.id == prompt_id:
@@ -163,28 +218,52 @@ def _prompt(catalogue: Any, prompt_set: str, prompt_id: str) -> tuple[str | None
     return stage, prompt_id.replace("-", " ").replace("_", " ").capitalize()
 
 
+#: A summary kept by earlier versions, in ids: 'Outcomes fully, risk reduced'.
+_OLD_SUMMARY = re.compile(r"^Outcomes ([a-z-]+|None), risk ([a-z-]+|None)$")
+
+
+def _summary_words(summary: str) -> str:
+    """A kept summary in words: an old one in ids becomes the outcome measure's wording."""
+    old = _OLD_SUMMARY.match(summary.strip())
+    if old is None:
+        return summary
+    achieved, risk = old.groups()
+    achieved = vocabulary("outcome_achievement").label(achieved) if achieved != "None" else (
+        "Not rated")
+    words = [f"Outcomes achieved: {achieved}."]
+    if risk != "None":
+        words.append(f"Risk: {vocabulary('risk_outcomes').label(risk)}.")
+    return " ".join(words)
+
+
 def _description(item: Reflection, catalogue: Any) -> str:
-    context, noun = item.context, activity(item.activity_kind).cpd_noun
+    """What the learner did, in the first person, as they would write it themselves."""
+    context = item.context if isinstance(item.context, dict) else {}
+    if _general(item):
+        return (f"A reflection I wrote in the reflection journal of the Making Safeguarding "
+                f"Personal training kit (msp-learn), using {_model(catalogue, item.prompt_set)}.")
+    noun = activity(item.activity_kind).cpd_noun
     title = _known_title(item.activity_kind, item.activity_id, context, catalogue)
-    parts = [f"Worked through the Making Safeguarding Personal {noun} "
-             f"'{title or item.activity_id}' in the msp-learn training kit, then reflected on it."]
+    choices = context.get("choices") if isinstance(context.get("choices"), list) else None
+    made = (f", making {len(choices)} choice{'s' if len(choices) != 1 else ''}"
+            if choices else "")
+    parts = [f"I worked through the {noun} '{title or item.activity_id}' in the Making "
+             f"Safeguarding Personal training kit (msp-learn){made}, then reflected on it."]
     ending, measure = context.get("ending"), None
     if isinstance(ending, dict):
         ending = ending.get("title") or ending.get("id")
     if ending:
         case = _lookup(catalogue, item.activity_kind, item.activity_id)
         found = next((e for e in getattr(case, "endings", []) if ending in (e.id, e.title)), None)
-        parts.append(f"Ending reached: {found.title if found is not None else ending}.")
+        parts.append(f"The ending I reached: {found.title if found is not None else ending}.")
         if callable(getattr(found, "measure_text", None)):  # the three-step outcome measure
             measure = found.measure_text()
-    if isinstance(context.get("choices"), list):
-        parts.append(f"Choices made: {len(context['choices'])}.")
     if context.get("score") is not None:
         parts.append(f"Score: {context['score']}.")
     if measure:
         parts.append(measure)
     elif context.get("summary"):
-        parts.append(str(context["summary"]))
+        parts.append(_summary_words(str(context["summary"])))
     return " ".join(parts)
 
 
@@ -247,7 +326,7 @@ def _render_md(title: str, blocks: list[Block]) -> str:
 CSS = """
 body { font-family: Arial, Helvetica, sans-serif; line-height: 1.5; color: #111; background: #fff;
        margin: 0; }
-main { max-width: 48rem; margin: 0 auto; padding: 1.5rem; }
+main { max-width: 48rem; margin: 0 auto; padding: 1.5rem; overflow-wrap: anywhere; }
 h1 { font-size: 1.8rem; }
 h2 { font-size: 1.4rem; border-bottom: 2px solid #333; margin-top: 2.5rem; }
 h3 { font-size: 1.2rem; margin-top: 2rem; } h4 { font-size: 1rem; margin: 1.25rem 0 0.25rem; }

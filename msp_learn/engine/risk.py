@@ -68,6 +68,17 @@ def _because(bucket: str, key: str) -> str:
     return (words.responses if bucket == "response" else words.escalation)[key]
 
 
+def reason_for(bucket: str, ident: str) -> str:
+    """Why a response (``bucket`` 'response') or an escalation route ('escalation') is
+    recommended, in general: its reason, or its first reason where it has several
+    (``id/trigger``); '' when ``risk_reasons.yaml`` gives none."""
+    words = risk_reasons()
+    table = words.responses if bucket == "response" else words.escalation
+    if ident in table:
+        return table[ident]
+    return next((text for key, text in table.items() if key.split("/")[0] == ident), "")
+
+
 def assess(f: RiskFactors) -> Assessment:
     """Reason from the factors to a level and the proportionate responses, saying why.
 

@@ -33,6 +33,31 @@ def download_link(page: str, filename: str = "cpd-record.html") -> Markup:
                  href=f"data:text/html;charset=utf-8;base64,{data}"), role="status")
 
 
+#: The CPD record's download formats: (format, MIME type, what the link says), in the order
+#: offered. The same three as ``msp-learn cpd-record --format``.
+FORMATS = (("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "a Word document (.docx)"),
+           ("html", "text/html;charset=utf-8", "a web page (.html)"),
+           ("md", "text/markdown;charset=utf-8", "Markdown text (.md)"))
+
+
+def downloads(records: dict[str, str | bytes], stem: str = "cpd-record") -> Markup:
+    """Links that download the CPD record in each format given (data: URLs, no network):
+    ``records`` maps a format of :data:`FORMATS` to the record as text or bytes."""
+    links = []
+    for fmt, mime, words in FORMATS:
+        if fmt not in records:
+            continue
+        body = records[fmt]
+        data = base64.b64encode(body if isinstance(body, bytes) else body.encode("utf-8"))
+        links.append(el("li", el("a", f"Download my CPD record as {words}",
+                                 download=f"{stem}.{fmt}", class_=f"msp-download-{fmt}",
+                                 href=f"data:{mime};base64,{data.decode('ascii')}")))
+    return el("div", el("p", "Your CPD record is ready. Check it and add your peer reflection "
+                             "before you copy it into your Social Work England account.",
+                        role="status"), el("ul", *links), class_="msp-downloads")
+
+
 def nothing_yet() -> Markup:
     return status("Nothing to put in a CPD record yet: finish an activity or save a "
                   "reflection first.")

@@ -134,9 +134,14 @@ class SignInHandler(_SignInBase):
                 "and try again, or ask the person running the kit to reset your secret.")})
             return
         stored = await self._run(store.secret_hash, name)
-        if stored is None:  # no such learner any more, or no secret yet: start again
-            self.show("new" if await self._run(store.find_learner, name) else "name",
-                      name=name)
+        if stored is None:  # no such learner any more, or no secret yet: say which
+            if await self._run(store.find_learner, name):
+                self.show("new", name=name, notice=(
+                    f"{name} has no secret yet. Choose one now to keep this work yours."))
+            else:
+                self.show("name", name=name, errors={"name": (
+                    f"There is no one called {name} here any more. Check the name, or "
+                    "choose a new one.")})
             return
         if not await self._run(identity.verify_secret, secret, stored):
             limits["name"].failed(key)

@@ -63,6 +63,7 @@ class Tracker(Protocol):
         """Keep a reflection on this activity (a new one, or edit ``reflection_id``)."""
         ...
 
-    def cpd_record(self, catalogue: Any = None) -> str | None:
-        """The learner's CPD record as an HTML page; None if there is nothing in it yet."""
+    def cpd_record(self, catalogue: Any = None, fmt: str = "html") -> str | bytes | None:
+        """The learner's CPD record as ``fmt`` (html or md text, docx bytes: see
+        :func:`msp_learn.cpd.cpd_record`); None if there is nothing in it yet."""
         ...

@@ -97,5 +97,5 @@ class MemoryTracker:
         self.commit(ReflectionSaved(prompt_set=prompt_set, reflection_id=reflection_id))
         return reflection_id
 
-    def cpd_record(self, catalogue: Any = None) -> str | None:
+    def cpd_record(self, catalogue: Any = None, fmt: str = "html") -> str | bytes | None:
         return None

@@ -73,10 +73,10 @@ class StoreTracker:
         self.commit(ReflectionSaved(prompt_set=prompt_set, reflection_id=reflection_id))
         return reflection_id
 
-    def cpd_record(self, catalogue: Any = None) -> str | None:
+    def cpd_record(self, catalogue: Any = None, fmt: str = "html") -> str | bytes | None:
         from msp_learn.cpd import cpd_record
 
         try:
-            return cpd_record(self.store, self.learner.name, fmt="html", catalogue=catalogue)
+            return cpd_record(self.store, self.learner.name, fmt=fmt, catalogue=catalogue)
         except NotFoundError:
             return None

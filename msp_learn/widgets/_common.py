@@ -9,16 +9,21 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 from typing import Any
+from uuid import uuid4
 
 import ipywidgets as W
 
 from msp_learn.events import Event
-from msp_learn.html import alert, bullets, escape, paras
+from msp_learn.html import Markup, alert, bullets, el, escape, paras
 from msp_learn.tracking import MemoryTracker, StaleError, Tracker
 
 esc = escape
 
-__all__ = ["Saver", "app_root", "box", "bullets", "button", "esc", "paras"]
+__all__ = ["Saver", "app_root", "box", "bullets", "button", "esc", "focus_mark", "paras"]
+
+#: The stylesheets every view carries: the kit's look, then the feedback pieces (the risk
+#: matrix's scrolling region, wrapping options, the focus target's ring).
+STYLESHEETS = ("style.css", "feedback.css")
 
 
 def box(value: str = "", *classes: str) -> W.HTML:
@@ -38,9 +43,24 @@ def button(label: str, *classes: str, style: str = "") -> W.Button:
     return widget
 
 
+def focus_mark(markup: Any, label: str | None = None) -> Markup:
+    """``markup`` wrapped so that the page moves keyboard focus to it, once.
+
+    ipywidgets cannot focus HTML, so a view marks what the learner needs next after an action
+    (the feedback, the next question) with a new ``data-msp-focus`` token, and the script in
+    the kit's page template (``templates/.../msp/msp_focus.html.j2``) focuses each new token
+    as it appears. Use it only in answer to an action, never when a page is restored, or a
+    reloaded page would jump. ``label`` names the target for screen readers when its text
+    does not start with a heading.
+    """
+    return el("div", markup, class_="msp-focus", tabindex="-1", role="group" if label else None,
+              aria_label=label, data_msp_focus=uuid4().hex[:16])
+
+
 @cache
 def _css() -> str:
-    return resources.files("msp_learn.widgets").joinpath("style.css").read_text("utf-8")
+    folder = resources.files("msp_learn.widgets")
+    return "\n".join(folder.joinpath(name).read_text("utf-8") for name in STYLESHEETS)
 
 
 def app_root(*children: W.Widget, name: str) -> W.VBox:

@@ -18,11 +18,11 @@ from msp_learn.events import (
     Started,
     WentBack,
 )
+from msp_learn.html import Markup, el
 from msp_learn.html import case as render
-from msp_learn.html import el
 from msp_learn.schemas import CaseStudy, ReflectionSet
 from msp_learn.tracking import Tracker
-from msp_learn.widgets._common import Saver, app_root, box, button
+from msp_learn.widgets._common import Saver, app_root, box, button, focus_mark
 from msp_learn.widgets.reflection_form import ReflectionForm
 
 KIND = ACTIVITIES["case-study"].kind
@@ -53,6 +53,7 @@ class CaseStudyView:
         self.attempt = attempt if isinstance(attempt, int) and attempt > 0 else 1
         if self.stage == "ending" and not self.session.finished:
             self.stage = "play"
+        self._focus = False  # True while drawing in answer to an action: see _mark
         self.render()
 
     # state
@@ -68,7 +69,16 @@ class CaseStudyView:
     def _go(self, stage: str, event) -> None:
         self.stage = stage
         self.saver.commit(event, self._state())
-        self.render()
+        self._focus = True
+        try:
+            self.render()
+        finally:
+            self._focus = False
+
+    def _mark(self, markup):
+        """``markup``, marked for focus when drawn in answer to an action (the learner's
+        next step: the narrative, the feedback, the ending), as it is when restored."""
+        return focus_mark(markup) if self._focus else markup
 
     # actions (also used by tests and notebooks)
 
@@ -156,7 +166,8 @@ class CaseStudyView:
         start.on_click(lambda _: self.start())
         skip = button("Skip this case study", "msp-skip")
         skip.on_click(lambda _: self.skip())
-        self.body.children = [box(render.intro(self.case), "msp-intro"), W.HBox([start, skip])]
+        self.body.children = [box(self._mark(render.intro(self.case)), "msp-intro"),
+                              W.HBox([start, skip])]
 
     def _draw_play(self) -> None:
         node = self.session.node
@@ -168,7 +179,7 @@ class CaseStudyView:
             b.on_click(lambda _, cid=choice.id: self.choose(cid))
             choices.append(b)
         step_no = len(self.session.history) + 1
-        self.body.children = [box(render.narrative(node, step_no), "msp-narrative"),
+        self.body.children = [box(self._mark(render.narrative(node, step_no)), "msp-narrative"),
                               box("<h3>What do you do?</h3>"), W.VBox(choices),
                               self._toolbar()]
 
@@ -179,14 +190,15 @@ class CaseStudyView:
         go.on_click(lambda _: self.carry_on())
         again = button("Go back and choose again", "msp-back")
         again.on_click(lambda _: self.back())
-        self.body.children = [box(render.choice_feedback(choice), "msp-choice-feedback"),
+        self.body.children = [box(self._mark(render.choice_feedback(choice)),
+                                  "msp-choice-feedback"),
                               W.HBox([go, again])]
 
     def _draw_ending(self) -> None:
         again = button("Play again from the start", "msp-restart")
         again.on_click(lambda _: self.play_again())
-        children = [box(render.ending(self.case, self.session.ending, self.session.summary()),
-                        "msp-ending")]
+        children = [box(self._mark(render.ending(self.case, self.session.ending,
+                                                 self.session.summary())), "msp-ending")]
         if self.reflection is not None:
             self.form = ReflectionForm(self.reflection, answers=self.draft,
                                        on_draft=self._keep_draft, on_save=self._save_reflection)
@@ -196,14 +208,14 @@ class CaseStudyView:
     def _draw_paused(self) -> None:
         resume = button("Resume the case study", "msp-resume", style="primary")
         resume.on_click(lambda _: self.resume())
-        self.body.children = [box("<h2>Paused</h2><p role='status'>Your place is saved. Take the "
-                                  "time you need; come back to this page whenever you are "
-                                  "ready.</p>", "msp-paused"), resume]
+        self.body.children = [box(self._mark(Markup(
+            "<h2>Paused</h2><p role='status'>Your place is saved. Take the time you need; come "
+            "back to this page whenever you are ready.</p>")), "msp-paused"), resume]
 
     def _draw_skipped(self) -> None:
         start = button("Start it after all", "msp-start")
         start.on_click(lambda _: self.start())
-        self.body.children = [box("<h2>Skipped</h2><p role='status'>You chose to skip this case "
-                                  "study. That is fine: look after yourself, and talk to your "
-                                  "supervisor or trainer if it raised something for you.</p>",
-                                  "msp-skipped"), start]
+        self.body.children = [box(self._mark(Markup(
+            "<h2>Skipped</h2><p role='status'>You chose to skip this case study. That is fine: "
+            "look after yourself, and talk to your supervisor or trainer if it raised "
+            "something for you.</p>")), "msp-skipped"), start]

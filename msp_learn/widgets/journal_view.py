@@ -1,4 +1,5 @@
-"""Reflection journal: prompts from a chosen model, linked to an activity, and a CPD download."""
+"""Reflection journal: prompts from a chosen model, linked to an activity, and the CPD record to
+download as a Word document, a web page or Markdown (the formats of ``msp-learn cpd-record``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from msp_learn.html import reflection as render
 from msp_learn.html import status
 from msp_learn.schemas import ReflectionSet
 from msp_learn.tracking import Tracker
-from msp_learn.widgets._common import Saver, app_root, box, button
+from msp_learn.widgets._common import Saver, app_root, box, button, focus_mark
 from msp_learn.widgets.reflection_form import ReflectionForm
 
 JOURNAL = ACTIVITIES["journal"]
@@ -42,7 +43,7 @@ class JournalView:
         self.saved_ids: dict[str, int] = state.get("saved_ids", {})
         self.form_area = W.VBox()
         self.download = box("", "msp-download")
-        self.download_button = button("Prepare my CPD record (HTML)", "msp-cpd")
+        self.download_button = button("Prepare my CPD record", "msp-cpd")
         self.download_button.on_click(lambda _: self.prepare_download())
         self.model.observe(lambda c: self._switch(Edited(field_name="model", value=c["new"])),
                            names="value")
@@ -51,7 +52,8 @@ class JournalView:
         header = box("<h1>Reflection journal</h1><p>Choose a model of reflection and what you "
                      "are reflecting on. Your words are kept as you write them.</p>")
         cpd = box("<h2>Your CPD record</h2><p>A record of your activities and reflections, set "
-                  "out the way social workers record CPD, with space for peer reflection.</p>")
+                  "out the way social workers record CPD, with space for peer reflection. "
+                  "Download it as a Word document, a web page or Markdown text.</p>")
         self.widget = app_root(self.saver.alert, header, self.model, self.activity,
                                self.form_area, cpd, self.download_button, self.download,
                                name="journal")
@@ -87,27 +89,41 @@ class JournalView:
         kind, _, ident = self.activity.value.partition(":")
         if self.activity.value == GENERAL:
             kind, ident = KIND, GENERAL
-        label = dict((v, k) for k, v in self.activity.options)[self.activity.value]
         reflection_id = self.tracker.for_activity(kind, ident).save_reflection(
-            self.model.value, answers, {"title": label}, self.saved_ids.get(self.key))
+            self.model.value, answers, {"title": self._title(kind, ident)},
+            self.saved_ids.get(self.key))
         self.saved_ids[self.key] = reflection_id
         self.drafts[self.key] = answers
         self.saver.commit(DraftKept(prompt_set=self.model.value, answers=answers),
                           self._state())
         return "Reflection saved to your journal."
 
+    def _title(self, kind: str, ident: str) -> str:
+        """The title of what the reflection is on, as the CPD record heads it: the content's
+        own title, not the list's label with its kind ('... (risk scenario)')."""
+        label = dict((v, k) for k, v in self.activity.options)[self.activity.value]
+        if self.activity.value == GENERAL:
+            return label
+        try:
+            return str(self.catalogue.get(kind, ident).title)
+        except (AttributeError, KeyError):
+            return label.removesuffix(f" ({activity(kind).label})")
+
     def prepare_download(self) -> str:
-        """Build the CPD record and offer it as a download link (a data: URL, no network)."""
+        """Build the CPD record and offer it to download as docx, html and md (data: URLs, no
+        network); focus moves to the links. Returns the HTML record ('' when there is none)."""
         if not self.tracker.keeps_work:
-            self.download.value = status("The CPD record needs a saved learner (open the "
-                                         "journal from the gallery with your name).")
+            self.download.value = focus_mark(status(
+                "The CPD record needs a saved learner (open the journal from the gallery "
+                "with your name)."))
             return ""
-        page = self.tracker.cpd_record(self.catalogue)
-        if page is None:
-            self.download.value = render.nothing_yet()
+        records = {fmt: self.tracker.cpd_record(self.catalogue, fmt)
+                   for fmt in ("docx", "html", "md")}
+        if records["html"] is None:
+            self.download.value = focus_mark(render.nothing_yet())
             return ""
-        self.download.value = render.download_link(page)
-        return page
+        self.download.value = focus_mark(render.downloads(records))
+        return records["html"]
 
 
 def activity_options(store_progress) -> list[tuple[str, str]]:

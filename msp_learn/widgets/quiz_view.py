@@ -17,7 +17,7 @@ from msp_learn.events import QuizAnswered, Restarted, RetriedMissed
 from msp_learn.html import quiz as render
 from msp_learn.schemas import MythItem
 from msp_learn.tracking import Tracker
-from msp_learn.widgets._common import Saver, app_root, box, button
+from msp_learn.widgets._common import Saver, app_root, box, button, focus_mark
 
 KIND = ACTIVITIES["quiz"].kind
 
@@ -96,12 +96,12 @@ class QuizView:
                                        is_correct=result.correct, attempt=self.attempt),
                           self._state())
         self._showing_feedback = True
-        self.render(result)
+        self.render(result, focus=True)
         return result
 
     def next(self) -> None:
         self._showing_feedback = False
-        self.render()
+        self.render(focus=True)
 
     def retry(self) -> None:
         missed = self.session.missed()
@@ -111,25 +111,28 @@ class QuizView:
         self.attempt, self.retrying = self.attempt + 1, True
         self.saver.commit(RetriedMissed(items=tuple(i.id for i in missed),
                                         attempt=self.attempt), self._state())
-        self.render()
+        self.render(focus=True)
 
     def restart(self) -> None:
         self.session = QuizSession(self.all_items)
         self.attempt, self.retrying = self.attempt + 1, False
         self.saver.commit(Restarted(attempt=self.attempt), self._state())
         self._showing_feedback = False
-        self.render()
+        self.render(focus=True)
 
     # drawing
 
-    def render(self, result: QuizMark | None = None) -> None:
+    def render(self, result: QuizMark | None = None, *, focus: bool = False) -> None:
+        """Draw the session. ``focus`` (after an action, never on restoring) moves keyboard
+        focus to what comes next: the feedback, the next statement or the score."""
+        mark = focus_mark if focus else (lambda markup: markup)
         s = self.session
         done = len(s.marks)
         self.header.value = render.header(self.title, min(done + (0 if result else 1),
                                                           len(s.items)),
                                           len(s.items), s.score().correct)
         if result is not None:
-            self.feedback.value = render.feedback(result)
+            self.feedback.value = mark(render.feedback(result))
             last = s.finished
             self.next_button.description = "See my score" if last else "Next statement"
             self.next_button.tooltip = self.next_button.description
@@ -139,20 +142,20 @@ class QuizView:
             return
         item = s.current
         if item is None:
-            self.body.children = [self.summary(), W.HBox(
+            self.body.children = [self.summary(focus=focus), W.HBox(
                 [self.retry_button, self.restart_button])]
             self.retry_button.disabled = not s.missed()
             return
-        self.statement.value = render.statement(item.statement)
+        self.statement.value = mark(render.statement(item.statement))
         self.myth_button.disabled = self.true_button.disabled = False
         self.body.children = [self.statement, self.answers_row]
 
-    def summary(self) -> W.HTML:
+    def summary(self, *, focus: bool = False) -> W.HTML:
         found = first_and_best(self.attempts)
         text = render.summary(self.session.score(), (i.statement for i in self.session.missed()),
                               first=found[0] if found else None,
                               best=found[1] if found else None)
-        return box(text, "msp-quiz-summary")
+        return box(focus_mark(text) if focus else text, "msp-quiz-summary")
 
 
 def _score(score) -> dict:

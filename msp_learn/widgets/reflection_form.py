@@ -11,7 +11,7 @@ import ipywidgets as W
 from msp_learn.html import reflection as render
 from msp_learn.html import status
 from msp_learn.schemas import ReflectionSet
-from msp_learn.widgets._common import box, button
+from msp_learn.widgets._common import box, button, focus_mark
 
 #: Seconds after the last keystroke before a draft is kept.
 DRAFT_DELAY = 1.0
@@ -126,8 +126,9 @@ class ReflectionForm:
     def save(self) -> None:
         if not any(text.strip() for text in self.answers.values()):
             self.drafts.flush()
-            self.status.value = status("Write something in at least one box before saving.")
+            self.status.value = focus_mark(status(
+                "Write something in at least one box before saving."))
             return
         self.drafts.cancel()
         message = self.on_save(self.answers) if self.on_save else "Saved."
-        self.status.value = status(message)
+        self.status.value = focus_mark(status(message))

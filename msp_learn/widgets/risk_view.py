@@ -1,4 +1,10 @@
-"""Risk-scenario tool: rate the factors, see the level on the matrix and the reasons, compare."""
+"""Risk-scenario tool: the learner commits to their own answer first (the factors, the level,
+the responses and the escalation), then sees it beside the model answer, with the reasons, and
+their ratings on the 5x5 matrix.
+
+Nothing that recommends an answer is on the page before they submit: copying the kit's
+recommendations into the boxes is not possible, because there are none to copy.
+"""
 
 from __future__ import annotations
 
@@ -12,25 +18,20 @@ from msp_learn.engine.risk import IMPACT, LEVELS, LIKELIHOOD, Assessment, Compar
 from msp_learn.events import Edited, RiskAssessed, RiskCompared
 from msp_learn.html import el
 from msp_learn.html import risk as render
-from msp_learn.html.risk import LEVEL_LABELS
+from msp_learn.html.risk import CAPACITY, DASH, FLAGS, LEVEL_LABELS, WISHES
 from msp_learn.schemas import RiskFactors, RiskScenario
 from msp_learn.tracking import Tracker
 from msp_learn.vocab import vocabulary
-from msp_learn.widgets._common import Saver, app_root, box, button
+from msp_learn.widgets._common import Saver, app_root, box, button, focus_mark
 
 KIND = ACTIVITIES["risk-scenario"].kind
-CAPACITY = [("Has capacity for this decision", "has-capacity"),
-            ("Lacks capacity for this decision", "lacks-capacity"),
-            ("Not clear yet", "unclear")]
-WISHES = [("Wants something done", "wants-action"), ("Wants nothing done", "wants-no-action"),
-          ("Mixed or changing", "mixed"), ("Not known yet", "unknown")]
-DASH = [("Not a domestic abuse case", "none"), ("Standard", "standard"), ("Medium", "medium"),
-        ("High", "high")]
-FLAGS = [("coercion", "Coercion or undue influence by someone else"),
-         ("others_at_risk", "Other adults or children at risk"),
-         ("possible_crime", "A crime may have been committed"),
-         ("regulated_service", "A regulated service or person in a position of trust is involved"),
-         ("executive_capacity_concern", "Can describe a plan but may not carry it out")]
+#: Stages: "rate" (the learner is answering) and "compared" (submitted: the answer is shown
+#: beside the model answer). "assessed" was kept by earlier versions, which showed the kit's
+#: reasoning before the learner answered; it is read as "rate".
+STAGES = ("rate", "compared")
+
+__all__ = ["CAPACITY", "DASH", "FLAGS", "KIND", "WISHES", "RiskView", "comparison_html",
+           "matrix_html"]
 
 
 def matrix_html(likelihood: int, impact: int) -> str:
@@ -38,9 +39,9 @@ def matrix_html(likelihood: int, impact: int) -> str:
     return render.matrix_table(likelihood, impact)
 
 
-def comparison_html(c: Comparison, scenario: RiskScenario) -> str:
+def comparison_html(c: Comparison, scenario: RiskScenario, answer: LearnerAnswer) -> str:
     """The comparison with the model answer (kept for code that imported it from here)."""
-    return render.comparison(c, scenario)
+    return render.comparison(c, scenario, answer)
 
 
 class _Restored:
@@ -67,6 +68,14 @@ class _Restored:
             if value not in known:
                 self.dropped.append((label, value))
         return {v for v in saved if v in known}
+
+
+def _option(value: bool, label: str) -> W.Checkbox:
+    """A checkbox whose label wraps (never cut to '...')."""
+    box_ = W.Checkbox(value=value, description=label, indent=False,
+                      layout=W.Layout(width="auto"))
+    box_.add_class("msp-option")
+    return box_
 
 
 class RiskView:
@@ -102,51 +111,44 @@ class RiskView:
             options=DASH, description="DASH risk grade",
             value=check.choice(saved, "domestic_abuse", "DASH risk grade", DASH, "none"),
             **field)
-        self.flags = {name: W.Checkbox(value=bool(saved.get(name, False)), description=label,
-                                       indent=False, layout=W.Layout(width="auto"))
+        self.flags = {name: _option(bool(saved.get(name, False)), label)
                       for name, label in FLAGS}
-        self.level = W.Dropdown(options=levels, description="Your overall level",
+        self.level = W.Dropdown(options=levels, description="Overall level",
                                 value=check.choice(state, "level", "Your overall level",
                                                    levels, "medium"), **field)
         responses, routes = vocabulary("risk_responses"), vocabulary("escalation_routes")
         chosen = check.chosen("responses", "Responses", set(responses.ids))
         escalate = check.chosen("escalate_to", "Escalate to", set(routes.ids))
-        self.responses = {t.id: W.Checkbox(value=t.id in chosen, description=t.label,
-                                           indent=False, layout=W.Layout(width="auto"))
-                          for t in responses}
-        self.routes = {t.id: W.Checkbox(value=t.id in escalate, description=t.label,
-                                        indent=False, layout=W.Layout(width="auto"))
-                       for t in routes}
+        self.responses = {t.id: _option(t.id in chosen, t.label) for t in responses}
+        self.routes = {t.id: _option(t.id in escalate, t.label) for t in routes}
         self.dropped = check.dropped
-        self.stage = state.get("stage") if state.get("stage") in ("rate", "assessed",
-                                                                  "compared") else "rate"
+        self.stage = state.get("stage") if state.get("stage") in STAGES else "rate"
+        self.completed = bool(state.get("completed")) or self.stage == "compared"
         for name, control in self._named_controls():
             control.add_class("msp-field")
             control.observe(lambda change, name=name: self._edited(name, change["new"]),
                             names="value")
-        self.assess_button = button("Show the risk level and responses", "msp-assess",
-                                    style="primary")
-        self.assess_button.on_click(lambda _: self.show_assessment())
-        self.compare_button = button("Compare with the model answer", "msp-compare",
-                                     style="primary")
-        self.compare_button.on_click(lambda _: self.show_comparison())
+        self.submit_button = button("Submit my assessment", "msp-submit", style="primary")
+        self.submit_button.on_click(lambda _: self.submit())
+        self.change_button = button("Change my answer", "msp-change")
+        self.change_button.on_click(lambda _: self.change())
+        self.change_button.layout.display = "none"
+        self.turn = box(render.your_turn(), "msp-risk-turn")
         self.result = box("", "msp-risk-result")
-        self.comparison = box("", "msp-risk-comparison")
         self.note = box(render.dropped_note(self.dropped), "msp-risk-note")
         intro = box(render.intro(scenario), "msp-risk-intro")
-        plan = box(el("h2", "Your proportionate response") + el(
-            "p", "Choose the level and the responses you would make, then compare with the "
-                 "model answer."))
         self.widget = app_root(
-            self.saver.alert, intro, self.note, self.likelihood, self.impact, self.capacity,
-            self.wishes, self.dash, *self.flags.values(), self.assess_button, self.result, plan,
-            self.level, box("<h3>Responses</h3>"), *self.responses.values(),
-            box("<h3>Escalate to</h3>"), *self.routes.values(), self.compare_button,
-            self.comparison, name="risk")
-        if self.stage in ("assessed", "compared"):
-            self.show_assessment(record=False)
+            self.saver.alert, intro, self.turn, self.note, self.likelihood, self.impact,
+            self.capacity, self.wishes, self.dash, *self.flags.values(),
+            box(el("h3", "Your overall level")), self.level,
+            box(el("h3", "Your responses") + el("p", "Choose each response you would make.")),
+            *self.responses.values(),
+            box(el("h3", "Escalate to") + el("p", "Choose where you would escalate this, if "
+                                                   "anywhere.")),
+            *self.routes.values(), self.submit_button, self.result, self.change_button,
+            name="risk")
         if self.stage == "compared":
-            self.show_comparison(record=False)
+            self._show_result(focus=False)
 
     def _named_controls(self):
         return [("likelihood", self.likelihood), ("impact", self.impact),
@@ -176,28 +178,61 @@ class RiskView:
         return {"factors": a.factors.model_dump(exclude={"comment"}), "level": a.level,
                 "responses": list(a.responses), "escalate_to": list(a.escalate_to),
                 "stage": self.stage, "title": self.scenario.title,
-                "completed": self.stage == "compared"}
+                "completed": self.completed}
 
     def _edited(self, name: str, value: Any) -> None:
         self.saver.commit(Edited(field_name=name, value=value), self._state())
 
+    # actions
+
+    def submit(self) -> Comparison:
+        """The learner commits to their answer: record it, then show it beside the model
+        answer, and move focus to the comparison."""
+        a, c = assess(self.factors), compare(self.answer, self.scenario)
+        self.stage, self.completed = "compared", True
+        self.saver.commit(RiskAssessed(factors=self.factors.model_dump(exclude={"comment"}),
+                                       level=a.level), self._state())
+        self.saver.commit(RiskCompared(
+            level=self.level.value, responses=self.answer.responses,
+            escalate_to=self.answer.escalate_to, agreement=c.agreement,
+            model_level=self.scenario.model_answer.level), self._state())
+        self._show_result(focus=True, assessment=a, comparison=c)
+        return c
+
+    def change(self) -> None:
+        """Back to answering: the comparison is put away until the learner submits again."""
+        self.stage = "rate"
+        self.saver.commit(Edited(field_name="stage", value="rate"), self._state())
+        self.result.value = ""
+        self._lock(False)
+        self.turn.value = focus_mark(render.your_turn())
+
+    # kept for code written before the learner had to commit first: both submit
+
     def show_assessment(self, *, record: bool = True) -> Assessment:
-        a = assess(self.factors)
-        if record:
-            if self.stage == "rate":
-                self.stage = "assessed"
-            self.saver.commit(RiskAssessed(factors=self.factors.model_dump(exclude={"comment"}),
-                                           level=a.level), self._state())
-        self.result.value = render.assessment(a, self.likelihood.value, self.impact.value)
-        return a
+        """Submit (as :meth:`submit`) and return what the learner's ratings point to."""
+        if record and self.stage != "compared":
+            self.submit()
+        return assess(self.factors)
 
     def show_comparison(self, *, record: bool = True) -> Comparison:
-        c = compare(self.answer, self.scenario)
-        if record:
-            self.stage = "compared"
-            self.saver.commit(RiskCompared(
-                level=self.level.value, responses=self.answer.responses,
-                escalate_to=self.answer.escalate_to, agreement=c.agreement,
-                model_level=self.scenario.model_answer.level), self._state())
-        self.comparison.value = render.comparison(c, self.scenario)
-        return c
+        """Submit (as :meth:`submit`) and return the comparison with the model answer."""
+        if record and self.stage != "compared":
+            return self.submit()
+        return compare(self.answer, self.scenario)
+
+    # drawing
+
+    def _lock(self, locked: bool) -> None:
+        for control in self._controls():
+            control.disabled = locked
+        self.submit_button.disabled = locked
+        self.change_button.layout.display = None if locked else "none"
+
+    def _show_result(self, *, focus: bool, assessment: Assessment | None = None,
+                     comparison: Comparison | None = None) -> None:
+        markup = render.result(self.answer, self.scenario,
+                               comparison or compare(self.answer, self.scenario),
+                               assessment or assess(self.factors))
+        self.result.value = focus_mark(markup) if focus else markup
+        self._lock(True)

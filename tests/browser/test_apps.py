@@ -199,18 +199,18 @@ def test_case_study_can_be_paused_and_skipped(page, open_app_in):
 
 def test_risk_tool_shows_matrix_and_compares(page, open_app_in, axe, screenshot,
                                              external_requests):
-    open_app_in(page, app("risk", id=RISK.id), "button.msp-assess")
+    open_app_in(page, app("risk", id=RISK.id), "button.msp-submit")
     selects = page.locator(".msp-risk select")
     selects.nth(0).select_option(label=f"{RISK.factors.likelihood} " + ["rare", "unlikely",
                                  "possible", "likely", "almost certain"][
                                  RISK.factors.likelihood - 1])
-    page.click("button.msp-assess")
+    assert page.locator(".msp-risk-result table").count() == 0  # the learner answers first
+    page.click("button.msp-submit")
     result = page.locator(".msp-risk-result")
     result.locator("table.msp-matrix").wait_for()
-    assert "your rating" in result.inner_text() and "Level:" in result.inner_text()
-    page.click("button.msp-compare")
-    page.wait_for_selector("text=Compared with the model answer")
-    assert "Why the model answer" in page.inner_text(".msp-risk-comparison")
+    assert "your rating" in result.inner_text()
+    assert "Your answer beside the model answer" in result.inner_text()
+    assert "Why the model answer" in result.inner_text()
     assert_accessible(page, axe, "risk")
     screenshot(page, "compared")
     assert external_requests == []
@@ -280,12 +280,11 @@ def test_quiz_and_risk_with_the_keyboard_alone(page, open_app_in):
     page.wait_for_selector(".msp-quiz-summary")
     assert f"{len(QUIZ_ITEMS)} of {len(QUIZ_ITEMS)} correct" in page.inner_text(
         ".msp-quiz-summary")
-    open_app_in(page, app("risk", id=RISK.id), "button.msp-assess")
+    open_app_in(page, app("risk", id=RISK.id), "button.msp-submit")
     press_until(page, selector=".msp-risk select", key="ArrowDown")
-    press_until(page, "Show the risk level")
+    press_until(page, "Submit my assessment")
     page.wait_for_selector("table.msp-matrix")
-    press_until(page, "Compare with the model answer")
-    page.wait_for_selector("text=Compared with the model answer")
+    page.wait_for_selector("text=Your answer beside the model answer")
 
 
 def test_site_root_opens_the_gallery(page, kit_server):

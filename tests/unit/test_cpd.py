@@ -112,7 +112,10 @@ def test_markdown_record_has_the_social_work_england_fields(store, amir):
                   "supervision, a team session or a training discussion",
                   "**Who I reflected with, their role, and the setting:**",
                   "Professional standard 4", "### Mrs Khan's finances",
-                  "Ending reached: Safe at home, on her terms.", "Choices made: 3."):
+                  "The ending I reached: Safe at home, on her terms.",
+                  "I worked through the interactive case study 'Mrs Khan's finances' in the "
+                  "Making Safeguarding Personal training kit (msp-learn), making 3 choices, "
+                  "then reflected on it."):
         assert field in record
     learnt = record.index("#### What I learnt")
     impact = record.index("#### Impact on my practice")
@@ -247,12 +250,11 @@ def test_cpd_record_command_prints_or_writes(store, amir, tmp_path, capsys):
 
 
 def test_cpd_record_command_exit_codes(store, amir, tmp_path, capsys):
-    """Are nothing-found, missing database, bad output path and docx-to-stdout reported?"""
+    """Are nothing-found, missing database, bad output path and bad format reported?"""
     assert _run("cpd-record", "nobody") == 1
     assert "no learner called 'nobody'" in capsys.readouterr().err
     assert _run("cpd-record", "amir", "--db", f"sqlite:///{tmp_path / 'none.sqlite'}") == 1
     assert not (tmp_path / "none.sqlite").exists()
-    assert _run("cpd-record", "amir", "--format", "docx") == 2
     assert _run("cpd-record", "amir", "--out", str(tmp_path / "no" / "dir" / "r.md")) == 1
     assert _run("cpd-record", "amir", "--db", "not a url") == 2
     with pytest.raises(SystemExit) as exit_info:
@@ -296,7 +298,91 @@ def test_case_study_description_gives_the_three_step_outcome_measure(store):
                           context={"ending": "Closed too soon",
                                    "summary": "Outcomes fully, risk removed"})
     record = cpd_record(store, "Cy", fmt="md", catalogue=catalogue)
-    assert ("Ending reached: Closed too soon. Outcomes asked for: Not asked. Outcomes "
+    assert ("The ending I reached: Closed too soon. Outcomes asked for: Not asked. Outcomes "
             "achieved: Not rated, because no outcomes were asked for and expressed. Risk: "
             "Risk remains.") in record
     assert "Outcomes fully" not in record
+
+
+def test_a_docx_record_needs_no_out_file_and_says_where_it_went(store, amir, tmp_path,
+                                                                 monkeypatch, capsys):
+    """As the README shows --out as optional: does `cpd-record NAME --format docx` write
+    cpd-record-<name>.docx in the current folder and say so, in words and with the path?"""
+    monkeypatch.chdir(tmp_path)
+    assert _run("cpd-record", "AMIR", "--format", "docx") == 0
+    written = tmp_path / "cpd-record-amir.docx"
+    assert docx.Document(str(written)).paragraphs[0].text == "CPD record: Amir"
+    out = capsys.readouterr().out
+    assert out == f"wrote Amir's CPD record, as a Word document, to {written}\n"
+    assert cpd.default_file("Zoë O'Neil-Smith", "docx").name == "cpd-record-zo-o-neil-smith.docx"
+    assert cpd.default_file("李华", "md").name == "cpd-record-learner.md"
+
+
+# the record as a person reads it
+
+def _reflect(store, name, kind, ident, context, prompt_set="gibbs-short", text="I noticed."):
+    store.save_reflection(name, activity_kind=kind, activity_id=ident, prompt_set=prompt_set,
+                          answers={"what-happened": text}, context=context)
+
+
+def _headings(record: str, level: int = 3) -> list[str]:
+    return re.findall(rf"^{'#' * level} (.+)$", record, flags=re.M)
+
+
+def test_a_title_is_the_activitys_own_never_with_its_kind_repeated(store):
+    """Is a reflection saved with the journal's list label ('Late visits (risk scenario)')
+    headed and described by the activity's title alone, with or without the content?"""
+    _reflect(store, "Ann", "risk-scenario", "late-visits",
+             {"title": "Late and rushed care visits (risk scenario)"})
+    catalogue = FakeCatalogue()
+    catalogue.items[("risk-scenario", "late-visits")] = SimpleNamespace(
+        title="Late and rushed care visits")
+    for cat in (None, catalogue):
+        record = cpd_record(store, "Ann", fmt="md", catalogue=cat)
+        assert "(risk scenario)" not in record
+        assert _headings(record) == ["Late and rushed care visits"]
+        assert ("I worked through the risk scenario exercise 'Late and rushed care visits' "
+                "in the Making Safeguarding Personal training kit (msp-learn), then "
+                "reflected on it.") in record
+
+
+def test_an_outcome_kept_as_ids_is_written_in_words(store):
+    """Does a summary kept by an earlier version in ids ('Outcomes fully, risk reduced')
+    read as the outcome measure's words when the content cannot say more?"""
+    _reflect(store, "Bo", "case-study", "gone-case",
+             {"title": "A case since removed", "ending": "safe-at-home",
+              "summary": "Outcomes fully, risk reduced"})
+    _reflect(store, "Bo", "case-study", "other-case",
+             {"title": "Another", "summary": "Outcomes None, risk remains"})
+    record = cpd_record(store, "Bo", fmt="md")
+    assert "Outcomes fully" not in record and "risk reduced" not in record
+    assert "Outcomes achieved: Fully achieved. Risk: Risk reduced." in record
+    assert "Outcomes achieved: Not rated. Risk: Risk remains." in record
+
+
+def test_each_general_reflection_has_a_heading_of_its_own(store):
+    """Are general journal reflections headed by their date and model, with the time where
+    two fall on one day, so no two entries share a heading, and described in words?"""
+    general = {"title": "A general reflection"}
+    _reflect(store, "Cal", "journal", "general", general, text="First.")
+    _reflect(store, "Cal", "journal", "general", general, text="Second.")
+    _reflect(store, "Cal", "journal", "general", general, prompt_set="kolb", text="Third.")
+    record = cpd_record(store, "Cal", fmt="md", catalogue=FakeCatalogue())
+    headings = _headings(record)
+    assert len(set(headings)) == 3, headings
+    day = cpd._day(store.reflections("Cal")[0].created_at)
+    assert headings[2] == f"General reflection, {day} (Kolb)"
+    assert all(h.startswith(f"General reflection, {day}") for h in headings)
+    assert re.fullmatch(rf"General reflection, {day} at \d\d:\d\d \(Gibbs short\)"
+                        r"(, reflection 2)?", headings[1])
+    assert "A general reflection" not in record
+    assert ("A reflection I wrote in the reflection journal of the Making Safeguarding "
+            "Personal training kit (msp-learn), using Kolb.") in record
+
+
+def test_a_long_unbroken_line_wraps_instead_of_widening_the_page(store):
+    """Does the HTML record let a long unbroken answer wrap (overflow-wrap: anywhere)?"""
+    _reflect(store, "Dee", "journal", "general", {}, text="x" * 500)
+    page = cpd_record(store, "Dee", fmt="html")
+    assert re.search(r"main \{[^}]*overflow-wrap: anywhere", page)
+    assert "x" * 500 in page

@@ -83,8 +83,9 @@ def _renders():
                          responses=[Reasoned(r.id, HOSTILE) for r in assessment.responses],
                          escalate_to=[Reasoned(r.id, HOSTILE) for r in assessment.escalate_to]
                          or [Reasoned("police", HOSTILE)])
-    comparison = compare(LearnerAnswer(scenario.factors.model_copy(update={"likelihood": 1}),
-                                       "low", ("x",), ()), scenario)
+    learner_answer = LearnerAnswer(scenario.factors.model_copy(update={"likelihood": 1}),
+                                   "low", ("x",), ())
+    comparison = compare(learner_answer, scenario)
     prompt_set = hostile(CAT.items("reflection-set")[0])
     answers = {p.id: HOSTILE for p in prompt_set.prompts}
     blocks = [("h", 1, HOSTILE), ("p", HOSTILE), ("field", HOSTILE, HOSTILE),
@@ -101,11 +102,15 @@ def _renders():
         "case.ending": case.ending(case_study, session.ending, session.summary()),
         "risk.intro": risk.intro(scenario),
         "risk.assessment": risk.assessment(assessment, 3, 4),
-        "risk.comparison": risk.comparison(comparison, scenario),
+        "risk.comparison": risk.comparison(comparison, scenario, learner_answer),
+        "risk.result": risk.result(learner_answer, scenario, comparison, assessment),
+        "risk.scrolling": risk.scrolling(HOSTILE, el("p", HOSTILE)),
         "risk.dropped_note": risk.dropped_note([(HOSTILE, HOSTILE)]),
         "reflection.form_header": reflection.form_header(prompt_set),
         "reflection.saved": reflection.saved(prompt_set, answers),
         "reflection.download_link": reflection.download_link(HOSTILE, filename=HOSTILE),
+        "reflection.downloads": reflection.downloads({"html": HOSTILE, "docx": b"\x00<"},
+                                                     stem=HOSTILE),
         "cpd.html": cpd._render_html(HOSTILE, blocks),
         "alert": alert(HOSTILE), "status": status(HOSTILE), "paras": paras(HOSTILE),
         "bullets": bullets([HOSTILE]), "el": el("p", HOSTILE, title=HOSTILE),
@@ -126,7 +131,7 @@ def test_hostile_text_is_shown_never_run(name):
     assert not {"script", "img"} & set(parsed.tags), name
     assert not [a for a in parsed.attrs if a.startswith("on") or a in ("src", "x")], name
     assert not BIDI_CONTROLS & set(page), name
-    if name != "reflection.download_link":  # there the page is inside a data: URL
+    if name not in ("reflection.download_link", "reflection.downloads"):  # in data: URLs
         assert "<script>alert(1)</script>" in "".join(parsed.text), name
 
 
@@ -140,7 +145,7 @@ def test_every_renderer_is_in_the_hostile_test():
                     inspect.signature(func).return_annotation in ("Markup", Markup)):
                 short = f"{module.__name__.rsplit('.', 1)[1]}.{name}"
                 covered = short in RENDERS or name in {"matrix_table", "attempts_line",
-                                                       "nothing_yet"}
+                                                       "nothing_yet", "your_turn"}
                 assert covered, f"{short} is not in the hostile-text test"
 
 

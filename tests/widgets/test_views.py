@@ -136,21 +136,26 @@ def test_case_study_skip():
     assert view.stage == "skipped" and "Skipped" in html_of(view.widget)
 
 
-def test_risk_assess_and_compare_persist(store):
+def test_risk_submit_shows_the_comparison_and_persists(store):
+    """Does submitting show the learner's answer beside the model answer and their ratings on
+    the matrix, lock the answer, and come back as it was after a reload?"""
     view = RiskView(RISK, tracker=StoreTracker(store, "Cy"))
     view.likelihood.value, view.impact.value = RISK.factors.likelihood, RISK.factors.impact
     view.capacity.value, view.wishes.value = RISK.factors.capacity, RISK.factors.wishes
-    view.assess_button.click()
-    text = view.result.value
-    assert "your rating" in text and "<table class='msp-matrix'>" in text and "Level:" in text
     view.level.value = RISK.model_answer.level
     for rid in RISK.model_answer.responses:
         view.responses[rid].value = True
-    view.compare_button.click()
-    assert "Compared with the model answer" in view.comparison.value
+    view.submit_button.click()
+    text = view.result.value
+    assert "Your answer beside the model answer" in text and "Agreement:</strong> 100%" in text
+    assert "your rating" in text and "<table class='msp-matrix'>" in text
+    assert view.level.disabled and view.submit_button.disabled
     again = RiskView(RISK, tracker=StoreTracker(store, "Cy"))
-    assert again.level.value == RISK.model_answer.level
-    assert "Compared with the model answer" in again.comparison.value
+    assert again.level.value == RISK.model_answer.level and again.level.disabled
+    assert "Your answer beside the model answer" in again.result.value
+    assert "data-msp-focus" not in again.result.value  # a reload does not move focus
+    events = [e.event for e in store.events("Cy")]
+    assert events.count("assess") == 1 and events.count("compare") == 1
 
 
 def test_journal_saves_and_links_activity(store):
@@ -379,7 +384,7 @@ def test_risk_view_drops_saved_answers_no_longer_offered(store):
     for value in ("9", "gone-option", "extreme", "catastrophic", "no-such-response",
                   "nowhere"):
         assert value in note
-    assert "Level:" in view.result.value  # the saved stage still shows
+    assert view.result.value == ""  # an old "assessed" stage is answered afresh
     fine = RiskView(RISK, tracker=MemoryTracker())
     assert fine.note.value == ""
 
