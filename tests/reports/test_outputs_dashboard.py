@@ -1,0 +1,97 @@
+"""The leads' dashboard, without a browser: filters re-run sections and redraw them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from msp_learn.reports._dashboard import ALL, Dashboard
+
+from .sample_sections import sections
+
+
+@dataclass
+class FakeData:
+    """A stand-in for ReportData: remembers the filters it was given."""
+
+    learners: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({
+        "learner": ["a", "b", "c"], "team": ["North", "South", "<b>Bold</b>"],
+        "role": ["Social worker", "Social worker", "Team manager"]}))
+    grades: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({
+        "assignment": ["week-1", "week-2", "week-1"]}))
+    filters: list = field(default_factory=list)
+
+    def filter(self, **kwargs):
+        self.filters.append(kwargs)
+        return ("filtered", kwargs)
+
+
+def make(calls):
+    def make_sections(data, *, min_group):
+        calls.append((data, min_group))
+        secs = sections()
+        if isinstance(data, tuple) and data[1].get("team") == "North":
+            return secs[:2]
+        return secs
+    return make_sections
+
+
+def test_dashboard_draws_the_reports_sections_at_once():
+    """Does the dashboard draw every section (plots and tables) on opening, unfiltered?"""
+    calls = []
+    dash = Dashboard(FakeData(), make_sections=make(calls), min_group=7)
+    assert len(calls) == 1 and calls[0][1] == 7 and isinstance(calls[0][0], FakeData)
+    html = dash.output.value
+    for s in sections():
+        assert f"id='s-{s.id}'" in html
+    assert html.count("<svg") == sum(1 for s in sections() if s.plot)
+    assert html.count("<table>") == len(sections())
+    assert "Showing all teams, all roles, all assignments: 7 tables." in dash.status.value
+
+
+def test_choosing_filters_reruns_sections_with_them():
+    """Does pressing Show after choosing a team, assignment and period call data.filter with
+    them, make the sections again and draw only those?"""
+    calls, data = [], FakeData()
+    dash = Dashboard(data, make_sections=make(calls))
+    assert [o[1] for o in dash.team.options] == [ALL, "<b>Bold</b>", "North", "South"]
+    assert [o[1] for o in dash.assignment.options] == [ALL, "week-1", "week-2"]
+    dash.team.value = "North"
+    dash.assignment.value = "week-2"
+    dash.since.value = dt.date(2026, 11, 1)
+    dash.show.click()
+    assert data.filters[-1] == {"team": "North", "assignment": "week-2",
+                                "start": dt.date(2026, 11, 1)}
+    assert len(calls) == 2
+    assert dash.output.value.count("<section") == 2
+    assert "team North" in dash.status.value and "from 01 November 2026" in dash.status.value
+
+
+def test_part_choice_shows_one_part_only():
+    """Does choosing a part of the report show only that part's sections?"""
+    dash = Dashboard(FakeData(), make_sections=make([]))
+    assert [o[0] for o in dash.part.options] == ["All parts", "Completion", "Myths",
+                                                 "Case studies", "Items", "Reflection"]
+    dash.part.value = "Myths"
+    assert dash.output.value.count("<section") == 1 and "myths-by-team" in dash.output.value
+
+
+def test_team_names_are_escaped_and_errors_are_said_plainly():
+    """Is a hostile team name shown as text, a first day after the last day refused, and a
+    failure to make the tables shown as a message rather than raised?"""
+    data = FakeData()
+    dash = Dashboard(data, make_sections=make([]))
+    dash.team.value = "<b>Bold</b>"
+    dash.show.click()
+    assert "&lt;b&gt;Bold&lt;/b&gt;" in dash.status.value and "<b>" not in dash.status.value
+    dash.since.value, dash.until.value = dt.date(2026, 12, 1), dt.date(2026, 11, 1)
+    dash.show.click()
+    assert "role='alert'" in dash.status.value and "first day is after" in dash.status.value
+
+    def broken(data, *, min_group):
+        raise ValueError("the gradebook is locked")
+
+    dash = Dashboard(FakeData(), make_sections=broken)
+    assert "could not be made: the gradebook is locked" in dash.status.value
