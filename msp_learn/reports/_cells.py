@@ -31,6 +31,8 @@ def neutralise(text: str) -> str:
 
 def cell(value: Any) -> Any:
     """``value`` as a spreadsheet cell: None (empty), a number, a date, a bool, or safe text."""
+    if isinstance(value, str):
+        return neutralise(value)
     if value is None or value is pd.NaT:
         return None
     if isinstance(value, bool):
@@ -54,3 +56,9 @@ def cell(value: Any) -> Any:
     except (TypeError, ValueError):
         pass
     return neutralise(value)
+
+
+def column(values) -> list[Any]:
+    """A frame column's values as cells (``series.tolist()`` first: plain Python scalars)."""
+    items = values.tolist() if hasattr(values, "tolist") else list(values)
+    return [cell(v) for v in items]

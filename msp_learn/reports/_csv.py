@@ -9,7 +9,7 @@ import io
 import re
 from pathlib import Path
 
-from ._cells import cell, neutralise
+from ._cells import column, neutralise
 from ._section import Section
 
 
@@ -18,8 +18,10 @@ def csv_text(section: Section) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([neutralise(str(c)) for c in section.frame.columns])
-    for values in section.frame.itertuples(index=False, name=None):
-        writer.writerow([_csv_value(cell(v)) for v in values])
+    frame = section.frame
+    columns = [[_csv_value(v) for v in column(frame.iloc[:, i])]
+               for i in range(frame.shape[1])]
+    writer.writerows(zip(*columns, strict=True))
     return out.getvalue()
 
 

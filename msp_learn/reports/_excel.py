@@ -8,6 +8,7 @@ numbers stay numbers (see :mod:`._cells`).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -16,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-from ._cells import cell, neutralise
+from ._cells import cell, column, neutralise
 from ._html import column_formatter
 from ._section import Section
 
@@ -94,22 +95,29 @@ def write_excel(sections: Sequence[Section], path: Path, *, title: str = "",
             ws.column_dimensions[_letter(i)].width = _width(texts)
         ws.freeze_panes = "A2"
         ws.append([_header(ws, c) for c in cols])
-        for values in frame.itertuples(index=False, name=None):
-            row = []
-            for v in values:
-                value = cell(v)
-                if hasattr(value, "year") and not isinstance(value, str):
-                    c = WriteOnlyCell(ws, value=value)
-                    c.number_format = DATETIME_FORMAT if hasattr(value, "hour") and (
-                        value.hour or value.minute) else DATE_FORMAT
-                    row.append(c)
-                else:
-                    row.append(value)
+        columns = [_dated(ws, column(frame.iloc[:, i])) for i in range(len(cols))]
+        for row in zip(*columns, strict=True):
             ws.append(row)
         if on_section is not None:
             on_section(s)
     wb.save(path)
     return path
+
+
+def _dated(ws, values: list) -> list:
+    """Dates and times as cells with a readable number format (other values as they are)."""
+    if not any(isinstance(v, dt.date) for v in values):
+        return values
+    out = []
+    for value in values:
+        if isinstance(value, dt.date):
+            c = WriteOnlyCell(ws, value=value)
+            c.number_format = DATETIME_FORMAT if isinstance(value, dt.datetime) and (
+                value.hour or value.minute) else DATE_FORMAT
+            out.append(c)
+        else:
+            out.append(value)
+    return out
 
 
 def _letter(index: int) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from msp_learn.html import Markup, el, escape, join, paras
+from msp_learn.html import Markup, el, escape, paras
 
 from ._plots import svg
 from ._section import Section
@@ -95,10 +95,12 @@ def _decimals(values: Iterable[float]) -> int:
 
 
 def _is_missing(value: Any) -> bool:
+    if isinstance(value, str | int):
+        return False
     if value is None or value is pd.NaT:
         return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
+    if isinstance(value, float):
+        return math.isnan(value)
     try:
         return bool(pd.isna(value)) and not isinstance(value, str)
     except (TypeError, ValueError):
@@ -131,34 +133,40 @@ def is_numeric(series: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
 
 
+NOT_SHOWN_HTML = "<span aria-hidden='true'>\u2013</span><span class='msp-hidden'>not shown</span>"
+
+
+def _cells_html(series: pd.Series, *, first: bool, numeric: bool) -> list[str]:
+    """Each cell of a column as ``<td>``/``<th>`` markup, text escaped by msp_learn.html."""
+    fmt = column_formatter(series)
+    tag = "th" if first else "td"
+    scope = " scope='row'" if first else ""
+    num = " class='msp-num'" if numeric else ""
+    none = f"<{tag}{scope} class='{'msp-num ' if numeric else ''}msp-none'>{NOT_SHOWN_HTML}</{tag}>"
+    out = []
+    for value in series.tolist():
+        if _is_missing(value):
+            out.append(none)
+        else:
+            out.append(f"<{tag}{scope}{num}>{escape(fmt(value))}</{tag}>")
+    return out
+
+
 def table_html(section: Section, *, caption_id: str) -> Markup:
     """The section's frame as an accessible table: a caption, ``<th scope>`` headers, the
     first column as row headers, numbers right-aligned, suppressed figures said in words."""
     frame = section.frame
     cols = [str(c) for c in frame.columns]
     numeric = [is_numeric(frame[c]) for c in frame.columns]
-    fmts = [column_formatter(frame[c]) for c in frame.columns]
     head = el("tr", *[el("th", c, scope="col", class_="msp-num" if n else None)
                       for c, n in zip(cols, numeric, strict=True)])
-    rows = []
-    for values in frame.itertuples(index=False, name=None):
-        cells = []
-        for i, value in enumerate(values):
-            if _is_missing(value):
-                shown = join([el("span", "\u2013", aria_hidden="true"),
-                              el("span", "not shown", class_="msp-hidden")])
-                cls = "msp-none"
-            else:
-                shown, cls = escape(fmts[i](value)), None
-            if numeric[i]:
-                cls = " ".join(c for c in ("msp-num", cls) if c)
-            cells.append(el("th" if i == 0 else "td", shown, scope="row" if i == 0 else None,
-                            class_=cls))
-        rows.append(el("tr", *cells))
+    columns = [_cells_html(frame.iloc[:, i], first=i == 0, numeric=numeric[i])
+               for i in range(len(cols))]
+    rows = ["<tr>" + "".join(cells) + "</tr>" for cells in zip(*columns, strict=True)]
     if not rows:
-        rows.append(el("tr", el("td", "No rows to show.", colspan=str(max(1, len(cols))))))
-    table = el("table", el("caption", "Table: " + section.title, id=caption_id), el("thead", head),
-               el("tbody", *rows))
+        rows.append(str(el("tr", el("td", "No rows to show.", colspan=str(max(1, len(cols)))))))
+    table = el("table", el("caption", "Table: " + section.title, id=caption_id),
+               el("thead", head), el("tbody", Markup("".join(rows))))
     return el("div", table, class_="msp-table-wrap", role="region", tabindex="0",
               aria_labelledby=caption_id)
 

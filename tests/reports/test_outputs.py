@@ -229,3 +229,17 @@ def test_csv_is_utf8_with_bom_and_numbers_plain(tmp_path):
     assert rows[1] == ["Adult Social Care North", "24", "87.5"]
     assert rows[5] == ["Mental Health Liaison", "4", ""]
     assert len(rows) == 6 and not math.isnan(float(rows[3][2]))
+
+
+def test_printable_fast_path_agrees_with_the_rule():
+    """Does html.printable's quick check pass exactly the characters its rule keeps (every
+    control but tab and newline, CR and the bidi controls are still replaced)?"""
+    import unicodedata
+
+    from msp_learn.html import BIDI_CONTROLS, printable
+
+    for code in range(0x3000):
+        c = chr(code)
+        changed = (unicodedata.category(c) == "Cc" and c not in "\t\n") or c in BIDI_CONTROLS
+        assert (printable("a" + c + "b") != "a" + c + "b") == changed, hex(code)
+    assert printable("a\r\nb\rc") == "a\nb\nc"
