@@ -44,6 +44,7 @@ CSS = """
 .msp-report .msp-notes p { margin: .25rem 0; }
 .msp-report figure { margin: 1.5rem 0; }
 .msp-report figure svg { display: block; width: 100%; height: auto; max-width: 48rem; }
+.msp-report figure svg.msp-chart-natural { max-width: none; }
 .msp-report .msp-chart-wrap { overflow-x: auto; }
 .msp-report .msp-chart-wrap:focus { outline: 3px solid #ffdd00; }
 .msp-report figcaption { margin-top: .5rem; color: #0b0c0c; }
@@ -77,7 +78,7 @@ CSS = """
   .msp-report figure, .msp-report tr { break-inside: avoid; }
   .msp-report thead { display: table-header-group; }
   .msp-report .msp-table-wrap, .msp-report .msp-chart-wrap { overflow: visible; }
-  .msp-report figure svg { min-width: 0; }
+  .msp-report figure svg { min-width: 0 !important; max-width: 100% !important; }
   .msp-report a { color: #0b0c0c; text-decoration: none; }
 }
 """
@@ -130,7 +131,17 @@ def column_formatter(series: pd.Series) -> Callable[[Any], str]:
 
 
 def is_numeric(series: pd.Series) -> bool:
-    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+    """True when every shown value of the column is a number (a column of numbers with
+    suppressed figures as None is often of object dtype)."""
+    if pd.api.types.is_bool_dtype(series):
+        return False
+    if pd.api.types.is_numeric_dtype(series):
+        return True
+    if not pd.api.types.is_object_dtype(series):
+        return False
+    shown = [v for v in series.tolist() if not _is_missing(v)]
+    return bool(shown) and all(isinstance(v, int | float) and not isinstance(v, bool)
+                               for v in shown)
 
 
 NOT_SHOWN_HTML = "<span aria-hidden='true'>\u2013</span><span class='msp-hidden'>not shown</span>"

@@ -159,12 +159,16 @@ def _pattern_defs(pid: str) -> Markup:
 
 
 def _frame(pid: str, plot: Plot, height: float, body: Iterable[Markup],
-           width: int = WIDTH) -> Markup:
+           width: int = WIDTH, natural: bool = False) -> Markup:
+    """The ``<svg>`` around ``body``. ``natural``: never drawn narrower than its own width
+    (a wide path diagram scrolls sideways rather than shrinking its text away)."""
     title_id, desc_id = f"{pid}-title", f"{pid}-desc"
     return tag("svg", tag("title", plot.title, id=title_id), tag("desc", plot.alt, id=desc_id),
                _pattern_defs(pid), *body, xmlns="http://www.w3.org/2000/svg", role="img",
                aria_labelledby=f"{title_id} {desc_id}", viewBox=f"0 0 {width} {height:.0f}",
-               width="100%", preserveAspectRatio="xMinYMin meet", class_="msp-chart",
+               width="100%", preserveAspectRatio="xMinYMin meet",
+               class_="msp-chart msp-chart-natural" if natural and width > WIDTH else "msp-chart",
+               style=f"min-width: {width * 0.9:.0f}px" if natural and width > WIDTH else None,
                font_family="system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif")
 
 
@@ -378,8 +382,28 @@ def _depths(frame: pd.DataFrame) -> dict[str, int]:
     return {n: depth[n] for n in nodes}
 
 
+#: Optional columns naming a path diagram's steps (else the ids are shown): the first
+#: present of each pair is used.
+NODE_LABELS = ("node_label", "Point in the story")
+NEXT_LABELS = ("next_label", "Leads to")
+
+
+def _node_names(frame: pd.DataFrame) -> dict[str, str]:
+    """Each step id's name to show, from the label columns when the frame has them."""
+    names: dict[str, str] = {}
+    for ids, options in (("node", NODE_LABELS), ("next", NEXT_LABELS)):
+        col = next((c for c in options if c in frame.columns), None)
+        if col is None:
+            continue
+        for ident, name in zip(frame[ids], frame[col], strict=True):
+            if isinstance(ident, str) and isinstance(name, str) and name.strip():
+                names.setdefault(ident, name)
+    return names
+
+
 def _paths(pid: str, plot: Plot, frame: pd.DataFrame) -> Markup:
     depth = _depths(frame)
+    step_names = _node_names(frame)
     columns: dict[int, list[str]] = {}
     for node, d in depth.items():
         columns.setdefault(d, []).append(node)
@@ -430,11 +454,13 @@ def _paths(pid: str, plot: Plot, frame: pd.DataFrame) -> Markup:
             mx, my = (x1 + x2) / 2, (y1 + y2) / 2 + bend
         shown = label(count) if num is not None else NOT_SHOWN
         stroke = 1.5 if num is None else 1.5 + 8.5 * max(0.0, num) / most
-        edges.append(tag("path", tag("title", f"{node} \u2192 {nxt}, {choice}: {shown}"),
+        edges.append(tag("path", tag("title", f"{step_names.get(node, node)} \u2192 "
+                                     f"{step_names.get(nxt, nxt)}, {choice}: {shown}"),
                          d=d, fill="none", stroke=MUTED if num is None else BAR,
                          stroke_width=stroke, stroke_dasharray="5 4" if num is None else None,
                          marker_end=f"url(#{pid}-arrow)", opacity=0.85))
-        lines = [_short(choice, 24), shown if num is None else f"{shown} learners"]
+        lines = [_short(str(choice).replace("-", " "), 24),
+                 shown if num is None else f"chosen {shown} time{'s' * (num != 1)}"]
         pill = max(len(line) for line in lines) * 7.0 + 10
         my = _free_spot(placed, mx, my, pill, 36)
         labels.append(tag("g", tag("rect", x=mx - pill / 2, y=my - 17, width=pill, height=34,
@@ -445,8 +471,9 @@ def _paths(pid: str, plot: Plot, frame: pd.DataFrame) -> Markup:
     boxes = []
     for name, (x, y) in pos.items():
         ending = name not in leaving
-        lines = _wrap(name.replace("-", " "), 14 if ending else 17, 2)
-        boxes.append(tag("rect", tag("title", ("Ending: " if ending else "Step: ") + name),
+        shown_name = step_names.get(name) or name.replace("-", " ")
+        lines = _wrap(shown_name, 14 if ending else 17, 2)
+        boxes.append(tag("rect", tag("title", ("Ending: " if ending else "Step: ") + shown_name),
                          x=x, y=y, width=box_w, height=box_h, rx=14 if ending else 2,
                          fill="#f3f2f1" if ending else "#ffffff", stroke=INK,
                          stroke_width=3 if ending else 1.5))
@@ -454,12 +481,12 @@ def _paths(pid: str, plot: Plot, frame: pd.DataFrame) -> Markup:
             boxes.append(text(x + box_w / 2, y + box_h / 2 + 5 + (j - (len(lines) - 1) / 2) * 16,
                               line, anchor="middle", size=14,
                               weight="bold" if ending else None))
-    legend = [text(10, 18, "Boxes are steps; rounded boxes with a thick border are endings.",
-                   size=13, fill=MUTED),
-              text(10, 36, "Arrows are choices, thicker when taken more often; each is "
-                   "labelled with how often.", size=13, fill=MUTED)]
+    legend = [text(10, 18, "Boxes are points in the story; rounded boxes with a thick border "
+                   "are endings.", size=13, fill=MUTED),
+              text(10, 36, "Arrows are choices, thicker when chosen more often; each says how "
+                   "often it was chosen.", size=13, fill=MUTED)]
     height = max(height, max(y + h for _, y, _, h in placed) + 10)
-    return _frame(pid, plot, height, [*legend, *edges, *boxes, *labels], width)
+    return _frame(pid, plot, height, [*legend, *edges, *boxes, *labels], width, natural=True)
 
 
 def _free_spot(placed: list[tuple[float, float, float, float]], cx: float, cy: float,

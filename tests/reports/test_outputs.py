@@ -91,18 +91,31 @@ def test_paths_draw_a_box_per_node_in_columns_and_an_arrow_per_choice():
     root = parse(svg(s.plot, s.frame, id_prefix="t"))
     boxes = {r.find(SVG + "title").text: r for r in root.iter(SVG + "rect")
              if r.find(SVG + "title") is not None}
-    assert set(boxes) == {"Step: first-visit", "Step: ask-what-matters", "Step: make-referral",
-                          "Ending: closed-without-contact", "Ending: outcome-agreed",
-                          "Ending: family-decides", "Ending: outcome-imposed"}
+    assert set(boxes) == {"Step: first visit", "Step: ask what matters", "Step: make referral",
+                          "Ending: closed without contact", "Ending: outcome agreed",
+                          "Ending: family decides", "Ending: outcome imposed"}
     x = {k.split(": ")[1]: float(v.get("x")) for k, v in boxes.items()}
-    assert x["first-visit"] < x["ask-what-matters"] == x["make-referral"] < x["outcome-agreed"]
+    assert x["first visit"] < x["ask what matters"] == x["make referral"] < x["outcome agreed"]
     arrows = [p for p in root.iter(SVG + "path") if p.get("marker-end")]
     assert len(arrows) == 7
     widths = {p.find(SVG + "title").text.split(": ")[-1]: float(p.get("stroke-width"))
               for p in arrows}
     assert widths["38"] > widths["15"] > widths["3"]
     assert widths["not shown"] == 1.5
-    assert "38 learners" in texts(root) and "not shown" in texts(root)
+    assert "chosen 38 times" in texts(root) and "not shown" in texts(root)
+
+
+def test_paths_name_steps_from_the_label_columns():
+    """When the frame has "Point in the story" and "Leads to" columns, are the boxes named
+    from them (the ids only where no name is given)?"""
+    s = sections()[4]
+    frame = s.frame.assign(**{"Point in the story": s.frame["node"].map(
+        {"first-visit": "The first visit", "ask-what-matters": "Asking what matters"}),
+        "Leads to": s.frame["next"].map({"outcome-agreed": "An agreed plan"})})
+    root = parse(svg(s.plot, frame, id_prefix="t"))
+    titles = {t.text for r in root.iter(SVG + "rect") if (t := r.find(SVG + "title")) is not None}
+    assert {"Step: The first visit", "Step: Asking what matters", "Ending: An agreed plan",
+            "Step: make referral"} <= titles
 
 
 def test_a_plot_naming_a_missing_column_is_refused_plainly():
