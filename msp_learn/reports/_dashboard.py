@@ -28,8 +28,10 @@ PAGE_CSS = """
   color: #0b0c0c; }
 .msp-dashboard .msp-filters select, .msp-dashboard .msp-filters input { font-size: 1rem;
   min-height: 2.5rem; }
-.msp-dashboard .msp-filter { flex-direction: column; align-items: flex-start; width: 16rem;
-  max-width: 100%; }
+.msp-dashboard .msp-filter { flex-direction: column; align-items: stretch; width: 15rem;
+  max-width: 100%; margin: 0; }
+.msp-dashboard .msp-filter > select, .msp-dashboard .msp-filter > input { width: 100%;
+  box-sizing: border-box; flex: 0 0 auto; margin: 0; }
 .msp-dashboard .msp-filter .widget-label { margin-bottom: .25rem; }
 .msp-dashboard .msp-show button, .msp-dashboard button.msp-show { font-size: 1.0625rem;
   min-height: 2.75rem; padding: 0 1.25rem; background: #00703c; color: #fff;
@@ -89,7 +91,7 @@ class Dashboard:
         grades = getattr(data, "grades", None)
         assignments = _column(grades, "assignment") + _column(
             getattr(data, "assignments", None), "assignment")
-        layout = W.Layout(width="16rem", max_width="100%")
+        layout = W.Layout(width="15rem", max_width="100%")
         style = {"description_width": "initial"}
         self.team = W.Dropdown(options=_choices(_column(learners, "team"), "All teams"),
                                description="Team", layout=layout, style=style)
@@ -103,6 +105,9 @@ class Dashboard:
                                layout=layout, style=style)
         for w in (self.team, self.role, self.assignment, self.since, self.until, self.part):
             w.add_class("msp-filter")
+        for w in (self.team, self.role, self.assignment):
+            if len(w.options) < 2:  # nothing to choose between: not shown
+                w.layout.display = "none"
         self.show = W.Button(description="Show the report", tooltip="Show the report for "
                              "these choices", layout=W.Layout(width="auto"))
         self.show.add_class("msp-show")

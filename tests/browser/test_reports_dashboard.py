@@ -20,6 +20,13 @@ needs_data = pytest.mark.skipif(
     reason="reports.load/sections (the data half) not on this branch")
 
 DASHBOARD = "voila/render/app.ipynb?view=reports"
+
+
+def no_violations(axe, page) -> None:
+    """axe finds nothing; else say which rules and show the elements' markup."""
+    violations = axe(page)
+    assert violations == [], describe_violations(violations) + "\n" + "\n".join(
+        n["html"][:300] for v in violations for n in v["nodes"][:3])
 LEAD = "Rhona Lead Reports"
 TEAMS = {"Adult Social Care North": [f"Dash North{i}" for i in range(6)],
          "Hospital Discharge": [f"Dash Hospital{i}" for i in range(6)]}
@@ -70,9 +77,8 @@ def test_a_lead_filters_the_dashboard(browser, kit_server, report_data, open_app
         assert "Workforce learning report" in page.inner_text("h1")
         assert page.locator(".msp-dashboard svg[role=img]").count() >= 1
         assert page.locator(".msp-dashboard table caption").count() >= 1
-        violations = axe(page)
-        assert violations == [], describe_violations(violations)
         screenshot(page, "lead-1280")
+        no_violations(axe, page)
         status = page.locator(".msp-dashboard [role=status]")
         assert "all teams" in status.inner_text()
         page.get_by_label("Team").select_option("Hospital Discharge")
@@ -82,14 +88,12 @@ def test_a_lead_filters_the_dashboard(browser, kit_server, report_data, open_app
         assert page.locator(".msp-dashboard section").count() >= 1
         text = page.inner_text(".msp-dashboard .msp-report >> nth=1")
         assert "Adult Social Care North" not in text
-        violations = axe(page)
-        assert violations == [], describe_violations(violations)
         screenshot(page, "lead-filtered-1280")
+        no_violations(axe, page)
         page.set_viewport_size({"width": 390, "height": 844})
         page.wait_for_timeout(300)
-        violations = axe(page)
-        assert violations == [], describe_violations(violations)
         screenshot(page, "lead-filtered-390")
+        no_violations(axe, page)
         assert external_requests == []
     finally:
         for p in ctx.pages:

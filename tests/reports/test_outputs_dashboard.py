@@ -69,6 +69,13 @@ def test_choosing_filters_reruns_sections_with_them():
     assert "team North" in dash.status.value and "from 01 November 2026" in dash.status.value
 
 
+def test_a_filter_with_nothing_to_choose_is_hidden():
+    """Is a filter with no values to choose between (no assignments yet) left out?"""
+    data = FakeData(grades=pd.DataFrame({"assignment": []}))
+    dash = Dashboard(data, make_sections=make([]))
+    assert dash.assignment.layout.display == "none" and dash.team.layout.display is None
+
+
 def test_part_choice_shows_one_part_only():
     """Does choosing a part of the report show only that part's sections?"""
     dash = Dashboard(FakeData(), make_sections=make([]))
