@@ -91,18 +91,20 @@ class Dashboard:
         grades = getattr(data, "grades", None)
         assignments = _column(grades, "assignment") + _column(
             getattr(data, "assignments", None), "assignment")
-        layout = W.Layout(width="15rem", max_width="100%")
+        def layout() -> W.Layout:  # one each: a Layout shared by widgets is shared state
+            return W.Layout(width="15rem", max_width="100%")
+
         style = {"description_width": "initial"}
         self.team = W.Dropdown(options=_choices(_column(learners, "team"), "All teams"),
-                               description="Team", layout=layout, style=style)
+                               description="Team", layout=layout(), style=style)
         self.role = W.Dropdown(options=_choices(_column(learners, "role"), "All roles"),
-                               description="Role", layout=layout, style=style)
+                               description="Role", layout=layout(), style=style)
         self.assignment = W.Dropdown(options=_choices(assignments, "All assignments"),
-                                     description="Assignment", layout=layout, style=style)
-        self.since = W.DatePicker(description="From (first day)", layout=layout, style=style)
-        self.until = W.DatePicker(description="To (last day)", layout=layout, style=style)
+                                     description="Assignment", layout=layout(), style=style)
+        self.since = W.DatePicker(description="From (first day)", layout=layout(), style=style)
+        self.until = W.DatePicker(description="To (last day)", layout=layout(), style=style)
         self.part = W.Dropdown(options=[("All parts", ALL)], description="Part of the report",
-                               layout=layout, style=style)
+                               layout=layout(), style=style)
         for w in (self.team, self.role, self.assignment, self.since, self.until, self.part):
             w.add_class("msp-filter")
         for w in (self.team, self.role, self.assignment):
