@@ -22,23 +22,29 @@ from ._section import Section
 
 ALL = "__all__"
 PAGE_CSS = """
-.msp-dashboard .msp-filters { display: flex; flex-wrap: wrap; gap: .75rem 1.5rem;
-  align-items: flex-end; margin: 0 0 1rem; }
-.msp-dashboard .msp-filters .widget-label { font-size: 1rem; width: auto; min-width: 0;
+.msp-dashboard .msp-filters { display: flex; flex-wrap: wrap; gap: 1rem 1.5rem;
+  align-items: flex-end; margin: 0 0 1rem; height: auto; }
+.msp-dashboard .msp-filter.widget-inline-hbox { display: flex; flex-direction: column;
+  align-items: stretch; height: auto !important; width: 15rem; max-width: 100%; margin: 0; }
+.msp-dashboard .msp-filter > .widget-label { text-align: left !important; width: auto !important;
+  max-width: none !important; height: auto !important; line-height: 1.4; margin: 0 0 .25rem;
+  font-size: 1rem; font-weight: 700; color: #0b0c0c; white-space: normal; overflow: visible; }
+.msp-dashboard .msp-filter > select, .msp-dashboard .msp-filter > input {
+  width: 100% !important; height: 2.5rem !important; box-sizing: border-box; flex: none;
+  margin: 0; font-size: 1rem; border: 2px solid #0b0c0c; background-color: #fff;
   color: #0b0c0c; }
-.msp-dashboard .msp-filters select, .msp-dashboard .msp-filters input { font-size: 1rem;
-  min-height: 2.5rem; }
-.msp-dashboard .msp-filter { flex-direction: column; align-items: stretch; width: 15rem;
-  max-width: 100%; margin: 0; }
-.msp-dashboard .msp-filter > select, .msp-dashboard .msp-filter > input { width: 100%;
-  box-sizing: border-box; flex: 0 0 auto; margin: 0; }
-.msp-dashboard .msp-filter .widget-label { margin-bottom: .25rem; }
-.msp-dashboard .msp-show button, .msp-dashboard button.msp-show { font-size: 1.0625rem;
-  min-height: 2.75rem; padding: 0 1.25rem; background: #00703c; color: #fff;
-  box-shadow: 0 2px 0 #002d18; }
+.msp-dashboard .msp-filter > select:focus, .msp-dashboard .msp-filter > input:focus {
+  outline: 3px solid #ffdd00; outline-offset: 0; box-shadow: inset 0 0 0 2px #0b0c0c; }
+.msp-dashboard button.msp-show { font-size: 1.0625rem; height: 2.75rem; padding: 0 1.25rem;
+  background: #00703c; color: #fff; box-shadow: 0 2px 0 #002d18; border: 0; }
 .msp-dashboard button.msp-show:focus { outline: 3px solid #ffdd00; background: #ffdd00;
   color: #0b0c0c; }
 .msp-dashboard .msp-report { margin: 0; padding: 0; max-width: 60rem; }
+.msp-dashboard [role=status], .msp-dashboard [role=alert] { font-size: 1.0625rem;
+  margin: .5rem 0; }
+.msp-dashboard [role=alert] { border-left: 6px solid #d4351c; padding-left: .75rem;
+  font-weight: 700; }
+.msp-dashboard .msp-filters-heading { font-size: 1.375rem; margin: 1.5rem 0 .75rem; }
 """
 
 
@@ -127,7 +133,7 @@ class Dashboard:
         parts.add_class("msp-filters")
         self.widget = W.VBox([W.HTML(f"<style>{CSS}{PAGE_CSS}</style>"),
                               W.HTML(str(el("div", head, class_="msp-report"))),
-                              W.HTML(str(el("h2", "Choose who and when", class_="msp-hidden"))),
+                              W.HTML(str(el("h2", "Choose who and when", class_="msp-filters-heading"))),
                               filters, self.status, parts, self.output])
         self.widget.add_class("msp-dashboard")
         self.apply()

@@ -81,7 +81,7 @@ def test_a_lead_filters_the_dashboard(browser, kit_server, report_data, open_app
         no_violations(axe, page)
         status = page.locator(".msp-dashboard [role=status]")
         assert "all teams" in status.inner_text()
-        page.get_by_label("Team").select_option("Hospital Discharge")
+        page.get_by_label("Team", exact=True).select_option("Hospital Discharge")
         page.click("button.msp-show")
         page.wait_for_function("() => [...document.querySelectorAll('[role=status]')]"
                                ".some(e => e.textContent.includes('team Hospital Discharge'))")
@@ -93,6 +93,8 @@ def test_a_lead_filters_the_dashboard(browser, kit_server, report_data, open_app
         page.set_viewport_size({"width": 390, "height": 844})
         page.wait_for_timeout(300)
         screenshot(page, "lead-filtered-390")
+        page.locator(".msp-dashboard section:has(svg)").first.scroll_into_view_if_needed()
+        screenshot(page, "lead-filtered-390-chart")
         no_violations(axe, page)
         assert external_requests == []
     finally:
