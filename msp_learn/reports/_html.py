@@ -45,6 +45,7 @@ CSS = """
 .msp-report figure { margin: 1.5rem 0; }
 .msp-report figure svg { display: block; width: 100%; height: auto; max-width: 48rem; }
 .msp-report figure svg.msp-chart-natural { max-width: none; }
+.msp-report figure svg.msp-chart-compact { max-width: 36rem; }
 .msp-report .msp-chart-wrap { overflow-x: auto; }
 .msp-report .msp-chart-wrap:focus { outline: 3px solid #ffdd00; }
 .msp-report figcaption { margin-top: .5rem; color: #0b0c0c; }
@@ -68,7 +69,7 @@ CSS = """
   .msp-report h2 { font-size: 1.4rem; }
   .msp-report h3 { font-size: 1.2rem; }
   .msp-report table { font-size: .9375rem; }
-  .msp-report figure svg { min-width: 34rem; }
+  .msp-report figure svg.msp-chart-grid { min-width: 34rem; }
 }
 @media print {
   .msp-report { max-width: none; padding: 0; font-size: 11pt; }

@@ -159,15 +159,21 @@ def _pattern_defs(pid: str) -> Markup:
 
 
 def _frame(pid: str, plot: Plot, height: float, body: Iterable[Markup],
-           width: int = WIDTH, natural: bool = False) -> Markup:
+           width: int = WIDTH, natural: bool = False, grid: bool = False,
+           compact: bool = False) -> Markup:
     """The ``<svg>`` around ``body``. ``natural``: never drawn narrower than its own width
-    (a wide path diagram scrolls sideways rather than shrinking its text away)."""
+    (a wide path diagram scrolls sideways rather than shrinking its text away); ``grid``:
+    a heatmap, which scrolls sideways on a phone rather than shrink (bars just scale);
+    ``compact``: a narrow chart, shown no wider than about its own size."""
     title_id, desc_id = f"{pid}-title", f"{pid}-desc"
     return tag("svg", tag("title", plot.title, id=title_id), tag("desc", plot.alt, id=desc_id),
                _pattern_defs(pid), *body, xmlns="http://www.w3.org/2000/svg", role="img",
                aria_labelledby=f"{title_id} {desc_id}", viewBox=f"0 0 {width} {height:.0f}",
                width="100%", preserveAspectRatio="xMinYMin meet",
-               class_="msp-chart msp-chart-natural" if natural and width > WIDTH else "msp-chart",
+               class_=" ".join(c for c in ("msp-chart",
+                                           "msp-chart-natural" if natural and width > WIDTH
+                                           else "", "msp-chart-grid" if grid else "",
+                                           "msp-chart-compact" if compact else "") if c),
                style=f"min-width: {width * 0.9:.0f}px" if natural and width > WIDTH else None,
                font_family="system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif")
 
@@ -221,34 +227,39 @@ def _axis(x0: float, x1: float, y0: float, h: float, top: float, step: float,
     return tag("g", *marks, aria_hidden="true")
 
 
+#: Horizontal bars are drawn narrower and larger, so their words stay readable when a
+#: phone scales the chart down to its width.
+HBAR_WIDTH, HBAR_FONT = 560, 17
+
+
 def _hbar(pid: str, plot: Plot, frame: pd.DataFrame) -> Markup:
     cats = [str(c) for c in frame[plot.x]]
     vals = list(frame[plot.y])
     nums = [number(v) for v in vals]
     top = _nice_max(max([n for n in nums if n is not None] or [0]), plot.unit)
-    label_w, row, bar_h, right = 250, 40, 24, 90
-    span = WIDTH - label_w - right
+    label_w, row, bar_h, right = 220, 46, 28, 80
+    span = HBAR_WIDTH - label_w - right
     body = []
     for i, (cat, raw, num) in enumerate(zip(cats, vals, nums, strict=True)):
         y = 12 + i * row
-        lines = _wrap(cat, 30, 2)
+        lines = _wrap(cat, 22, 2)
         for j, line in enumerate(lines):
-            body.append(text(label_w - 10, y + bar_h / 2 + 5 + (j - (len(lines) - 1) / 2) * 16,
-                             line, anchor="end"))
+            body.append(text(label_w - 10, y + bar_h / 2 + 6 + (j - (len(lines) - 1) / 2) * 18,
+                             line, anchor="end", size=HBAR_FONT))
         if num is None:
             body.append(tag("rect", x=label_w, y=y, width=40, height=bar_h,
                             fill=f"url(#{pid}-none)", stroke=GRID))
-            body.append(text(label_w + 48, y + bar_h / 2 + 5, label(raw, plot.unit),
-                             fill=MUTED, size=13))
+            body.append(text(label_w + 48, y + bar_h / 2 + 6, label(raw, plot.unit),
+                             fill=MUTED, size=HBAR_FONT - 2))
         else:
             w = span * max(0.0, num) / top
             body.append(tag("rect", tag("title", f"{cat}: {label(num, plot.unit)}"),
                             x=label_w, y=y, width=max(w, 1), height=bar_h, fill=BAR))
-            body.append(text(label_w + w + 6, y + bar_h / 2 + 5, label(num, plot.unit),
-                             weight="bold"))
+            body.append(text(label_w + w + 6, y + bar_h / 2 + 6, label(num, plot.unit),
+                             weight="bold", size=HBAR_FONT))
     height = 12 + len(cats) * row
     body.append(tag("line", x1=label_w, x2=label_w, y1=6, y2=height - 10, stroke=INK))
-    return _frame(pid, plot, height, body)
+    return _frame(pid, plot, height, body, HBAR_WIDTH, compact=True)
 
 
 def _stacked(pid: str, plot: Plot, frame: pd.DataFrame) -> Markup:
@@ -352,7 +363,7 @@ def _heatmap(pid: str, plot: Plot, frame: pd.DataFrame) -> Markup:
     height = head_h + len(ys) * cell_h + 30
     note = f"Darker cells are higher; every cell shows its value. \u2013 means {NOT_SHOWN}."
     body.append(text(8, height - 10, note, size=13, fill=MUTED))
-    return _frame(pid, plot, height, body, width)
+    return _frame(pid, plot, height, body, width, grid=True)
 
 
 def _depths(frame: pd.DataFrame) -> dict[str, int]:
