@@ -102,3 +102,37 @@ def test_team_names_are_escaped_and_errors_are_said_plainly():
 
     dash = Dashboard(FakeData(), make_sections=broken)
     assert "could not be made: the gradebook is locked" in dash.status.value
+
+
+def _html_of(widget) -> str:
+    """Every HTML value under a widget tree."""
+    import ipywidgets as W
+
+    out = [widget.value] if isinstance(widget, W.HTML) else []
+    for child in getattr(widget, "children", ()):
+        out.append(_html_of(child))
+    return "\n".join(out)
+
+
+def test_the_app_view_is_for_leads_only(monkeypatch, tmp_path):
+    """In the kernel, does ?view=reports refuse a learner and a trainer with an "only
+    workforce leads" page, ask someone not signed in to sign in, and show a lead the
+    dashboard over the store?"""
+    from msp_learn import apps
+    from msp_learn.identity import Person
+
+    monkeypatch.setenv("MSP_LEARN_DB", f"sqlite:///{tmp_path / 'store.sqlite'}")
+    monkeypatch.setenv("MSP_LEARN_DATA", str(tmp_path))
+    for role in ("learner", "trainer"):
+        monkeypatch.setattr(apps.kernel_request, "signed_in_person",
+                            lambda role=role: Person("Ann <b>Example</b>", role))
+        html = _html_of(apps.VIEWS["reports"]({}))
+        assert "Only workforce leads" in html and "<table" not in html
+        assert "Ann &lt;b&gt;Example&lt;/b&gt;" in html
+    monkeypatch.setattr(apps.kernel_request, "signed_in_person", lambda: None)
+    assert "Sign in to continue" in _html_of(apps.VIEWS["reports"]({}))
+    monkeypatch.setattr(apps.kernel_request, "signed_in_person",
+                        lambda: Person("Rhona Lead", "lead"))
+    html = _html_of(apps.VIEWS["reports"]({}))
+    assert "Workforce learning report" in html and "Signed in as Rhona Lead (lead)" in html
+    assert "Only workforce leads" not in html
