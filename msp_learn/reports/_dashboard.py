@@ -39,7 +39,10 @@ PAGE_CSS = """
   background: #00703c; color: #fff; box-shadow: 0 2px 0 #002d18; border: 0; }
 .msp-dashboard button.msp-show:focus { outline: 3px solid #ffdd00; background: #ffdd00;
   color: #0b0c0c; }
-.msp-dashboard .msp-report { margin: 0; padding: 0; max-width: 60rem; }
+.msp-dashboard .msp-report { margin: 0; padding: 0; max-width: 60rem; min-width: 0; }
+.msp-dashboard, .msp-dashboard > .widget-html, .msp-dashboard .widget-html-content {
+  min-width: 0; max-width: 100%; }
+.msp-dashboard .msp-report h2, .msp-dashboard .msp-report h3 { overflow-wrap: anywhere; }
 .msp-dashboard [role=status], .msp-dashboard [role=alert] { font-size: 1.0625rem;
   margin: .5rem 0; }
 .msp-dashboard [role=alert] { border-left: 6px solid #d4351c; padding-left: .75rem;

@@ -93,6 +93,11 @@ def test_a_lead_filters_the_dashboard(browser, kit_server, report_data, open_app
         page.set_viewport_size({"width": 390, "height": 844})
         page.wait_for_timeout(300)
         screenshot(page, "lead-filtered-390")
+        clipped = page.evaluate("() => [...document.querySelectorAll('.msp-dashboard h2, "
+                                ".msp-dashboard h3, .msp-dashboard p')].filter(e => "
+                                "e.getBoundingClientRect().right > innerWidth + 1)"
+                                ".map(e => e.textContent.slice(0, 60))")
+        assert clipped == [], f"wider than the phone: {clipped}"
         page.locator(".msp-dashboard section:has(svg)").first.scroll_into_view_if_needed()
         screenshot(page, "lead-filtered-390-chart")
         no_violations(axe, page)
