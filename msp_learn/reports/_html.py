@@ -196,7 +196,7 @@ def section_html(section: Section, *, level: int = 3) -> Markup:
         parts.append(el("div", el("p", el("strong", "Notes")), *[el("p", n) for n in
                                                                   section.notes],
                         class_="msp-notes"))
-    if section.plot is not None:
+    if section.plot is not None and not section.frame.empty:  # an empty table says so itself
         try:
             chart = svg(section.plot, section.frame, id_prefix=sid + "-chart")
         except ValueError as exc:  # a plot that does not fit its table: say so, keep the table
