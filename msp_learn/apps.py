@@ -224,7 +224,7 @@ def home_app(query: dict[str, str]) -> W.Widget:
                 f"<a href='{link('journal')}'>My reflection journal</a></h3>"
                 "<p>Reflect using Gibbs, Kolb, What? So what? Now what?, or the person's "
                 "outcomes and voice; download your CPD record.</p></li></ul>"
-                + _workshop_cards(learner))
+                + _workshop_cards(learner) + _lead_cards(learner))
         return app_root(box(html, "msp-home"), name="home")
     return _with_learner("home", build, query)
 
@@ -243,6 +243,19 @@ def _workshop_cards(learner: str) -> str:
                   "workshop</a></h3><p>For trainers: start a workshop, show the room the join "
                   "code and QR code, and see their answers as they arrive.</p></li>")
     return f"<h2>Live workshop</h2><ul class='msp-gallery'>{cards}</ul>"
+
+
+def _lead_cards(learner: str) -> str:
+    """The workforce report, for leads only (the page checks the role again)."""
+    from msp_learn.identity import Person
+
+    found = store().find_learner(learner)
+    if found is None or not Person(found.name, found.role).can("lead"):
+        return ""
+    return ("<h2>Workforce leads</h2><ul class='msp-gallery'><li class='msp-card'><h3>"
+            f"<a href='{link('reports')}'>Workforce learning report</a></h3><p>Who has "
+            "completed what, the myths still believed, and the paths taken through the case "
+            "studies, by team, role, assignment and period.</p></li></ul>")
 
 
 #: Where the leads' dashboard finds the nbgrader course and the learners file.

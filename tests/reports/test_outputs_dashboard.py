@@ -136,3 +136,27 @@ def test_the_app_view_is_for_leads_only(monkeypatch, tmp_path):
     html = _html_of(apps.VIEWS["reports"]({}))
     assert "Workforce learning report" in html and "Signed in as Rhona Lead (lead)" in html
     assert "Only workforce leads" not in html
+
+
+def test_the_gallery_links_the_report_for_leads_only(monkeypatch, tmp_path):
+    """Does the gallery show the workforce report card to a lead and not to a learner?"""
+    from msp_learn import apps
+    from msp_learn.identity import Person
+    from msp_learn.store import Store
+
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    monkeypatch.setenv("MSP_LEARN_DB", url)
+    apps.store.cache_clear()
+    try:
+        s = Store(url)
+        s.learner("Rhona Lead")
+        s.set_role("Rhona Lead", "lead")
+        s.learner("Ann Learner")
+        for name, role, shown in (("Rhona Lead", "lead", True), ("Ann Learner", "learner",
+                                                                  False)):
+            monkeypatch.setattr(apps.kernel_request, "signed_in_person",
+                                lambda name=name, role=role: Person(name, role))
+            html = _html_of(apps.VIEWS["home"]({}))
+            assert ("view=reports" in html) is shown, name
+    finally:
+        apps.store.cache_clear()
