@@ -224,7 +224,7 @@ def home_app(query: dict[str, str]) -> W.Widget:
                 f"<a href='{link('journal')}'>My reflection journal</a></h3>"
                 "<p>Reflect using Gibbs, Kolb, What? So what? Now what?, or the person's "
                 "outcomes and voice; download your CPD record.</p></li></ul>"
-                + _workshop_cards(learner))
+                + _workshop_cards(learner) + _lead_cards(learner))
         return app_root(box(html, "msp-home"), name="home")
     return _with_learner("home", build, query)
 
@@ -245,8 +245,68 @@ def _workshop_cards(learner: str) -> str:
     return f"<h2>Live workshop</h2><ul class='msp-gallery'>{cards}</ul>"
 
 
+def _lead_cards(learner: str) -> str:
+    """The workforce report, for leads only (the page checks the role again)."""
+    from msp_learn.identity import Person
+
+    found = store().find_learner(learner)
+    if found is None or not Person(found.name, found.role).can("lead"):
+        return ""
+    return ("<h2>Workforce leads</h2><ul class='msp-gallery'><li class='msp-card'><h3>"
+            f"<a href='{link('reports')}'>Workforce learning report</a></h3><p>Who has "
+            "completed what, the myths still believed, and the paths taken through the case "
+            "studies, by team, role, assignment and period.</p></li></ul>")
+
+
+#: Where the leads' dashboard finds the nbgrader course and the learners file.
+COURSE_ENV, LEARNERS_ENV = "MSP_LEARN_COURSE", "MSP_LEARN_LEARNERS"
+
+
+def report_sources() -> dict:
+    """What the dashboard reads: the store, the course folder ($MSP_LEARN_COURSE) and the
+    learners file ($MSP_LEARN_LEARNERS, else learners.csv in the data folder) when there."""
+    from msp_learn.store import data_dir, default_url
+
+    course = os.environ.get(COURSE_ENV)
+    learners = os.environ.get(LEARNERS_ENV) or str(data_dir() / "learners.csv")
+    return {"course": course or None, "store_url": default_url(),
+            "learners_file": learners if os.path.isfile(learners) else None}
+
+
+def _leads_only(person) -> W.Widget:
+    return app_root(box("<h1>Only workforce leads</h1><p role='alert'>The reports dashboard "
+                        "is only for workforce leads. You are signed in as "
+                        f"{esc(person.name)}, a {esc(person.role)}.</p><p>If you need it, ask "
+                        "the person who runs the kit to give you the lead role.</p>"
+                        f"<p><a href='{link('home')}'>Back to the gallery</a></p>"),
+                    name="refused")
+
+
+def reports_app(query: dict[str, str]) -> W.Widget:
+    """The leads' dashboard: only for a signed-in person with the lead role."""
+    from msp_learn import identity, reports
+    from msp_learn.reports._dashboard import Dashboard
+
+    person = kernel_request.signed_in_person()
+    if person is None:
+        return _sign_in_needed()
+    try:
+        identity.require(person, "lead")
+    except identity.Forbidden:
+        return _leads_only(person)
+    try:
+        data = reports.load(**report_sources(), catalogue=catalogue())
+        dashboard = Dashboard(data)
+    except Exception as exc:  # the data could not be read: say so, never a traceback
+        return app_root(box("<h1>Workforce learning report</h1><p role='alert'>The report's "
+                            f"data could not be read: {esc(str(exc))}</p>"), name="reports")
+    nav = box(f"<nav aria-label='Kit'><p><a href='{link('home')}'>Gallery</a> &middot; "
+              f"Signed in as {esc(person.name)} (lead)</p></nav>", "msp-nav")
+    return app_root(nav, dashboard.widget, name="reports")
+
+
 VIEWS = {"home": home_app, "case-study": case_study_app, "quiz": quiz_app,
-         "risk-scenario": risk_app, "journal": journal_app}
+         "risk-scenario": risk_app, "journal": journal_app, "reports": reports_app}
 
 
 def main() -> W.Widget:

@@ -196,6 +196,89 @@ def cmd_serve(args: argparse.Namespace) -> int:
                  open_browser=args.open)
 
 
+def _date(text: str | None, flag: str):
+    import datetime as dt
+
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"{flag} {text!r} is not a date: write it as YYYY-MM-DD, e.g. "
+                         "2026-11-30") from None
+
+
+class _ProgressBar:
+    """A one-line progress bar on stderr (only when stderr is a terminal)."""
+
+    def __init__(self, stream=None) -> None:
+        self.stream = stream or sys.stderr
+        self.live = hasattr(self.stream, "isatty") and self.stream.isatty()
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        if not self.live:
+            return
+        width = 30
+        filled = width * done // max(1, total)
+        text = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label}"[:78]
+        self.stream.write("\r" + text.ljust(78))
+        if done >= total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from msp_learn import reports
+
+    if args.min_group < 1:
+        raise UsageError(f"--min-group must be 1 or more (got {args.min_group})")
+    course = Path(args.course) if args.course else None
+    if course is not None and not course.is_dir():
+        raise UsageError(f"no course folder at {course}: name the nbgrader course folder "
+                         "(the one holding gradebook.db)")
+    learners = Path(args.learners) if args.learners else None
+    if learners is not None and not learners.is_file():
+        raise UsageError(f"no learners file at {learners}: name a CSV file with the columns "
+                         "id, name, team, role")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file: name a folder for the report")
+    since, until = _date(args.since, "--since"), _date(args.until, "--until")
+    if since and until and since > until:
+        raise UsageError(f"--since {since} is after --until {until}")
+    if not hasattr(reports, "load") or not hasattr(reports, "sections"):
+        raise UsageError("this version of msp-learn cannot read report data yet "
+                         "(msp_learn.reports.load and sections are missing)")
+    store_url = args.store
+    if store_url is None:
+        from msp_learn.store import default_url
+
+        store_url = default_url()
+    print("Reading the gradebook, the answers and the store...", file=sys.stderr)
+    try:
+        data = reports.load(course=course, store_url=store_url, learners_file=learners)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read the report's data: {exc}") from None
+    problems = [str(p) for p in getattr(data, "problems", [])]
+    if any(v for v in (args.team, args.role, args.assignment, since, until)):
+        data = data.filter(team=args.team, role=args.role, assignment=args.assignment,
+                           start=since, end=until)
+    print("Working out the tables...", file=sys.stderr)
+    sections = reports.sections(data, min_group=args.min_group)
+    try:
+        written = reports.write(sections, out, progress=_ProgressBar(), problems=problems)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot write the report into {out}: {exc}") from None
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem{'s' * (len(problems) != 1)} in the data (listed above "
+              "and at the top of the report).", file=sys.stderr)
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="msp-learn", description="Making Safeguarding Personal training kit.")
@@ -269,6 +352,29 @@ def build_parser() -> argparse.ArgumentParser:
     from msp_learn.grading._cli import add_commands as add_course_commands
 
     add_course_commands(sub)
+
+    p = sub.add_parser(
+        "report", help="write the workforce leads' report: HTML, an Excel workbook and CSV files",
+        description="Read nbgrader's gradebook and the course's answers files (--course), the "
+        "kit's store (--store) and the learners file (--learners), and write report.html, "
+        "report.xlsx and csv/*.csv into --out. No figure is shown for a group smaller than "
+        "--min-group. Problems in the data are printed with their file and line, and listed "
+        "in the report. Exit 0 when the report is written, 2 on a usage error.")
+    p.add_argument("--out", required=True, help="folder to write the report into (created if "
+                   "missing; files of an earlier report there are replaced)")
+    p.add_argument("--course", help="the nbgrader course folder (holding gradebook.db)")
+    p.add_argument("--store", help="progress store URL (default: $MSP_LEARN_DB, else the "
+                   "kit's SQLite store)")
+    p.add_argument("--learners", help="learners file: CSV with the columns id, name, team, role")
+    p.add_argument("--min-group", type=int, default=5, help="the smallest group a figure is "
+                   "shown for (default: %(default)s)")
+    p.add_argument("--team", action="append", help="only this team (repeat for several)")
+    p.add_argument("--role", action="append", help="only this role (repeat for several)")
+    p.add_argument("--assignment", action="append",
+                   help="only this assignment (repeat for several)")
+    p.add_argument("--since", help="only work from this day on (YYYY-MM-DD)")
+    p.add_argument("--until", help="only work up to this day, included (YYYY-MM-DD)")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("schema", help="write JSON Schema files for editor completion")
     p.add_argument("--out", help="folder to write to (default: msp_learn/schemas/json)")

@@ -19,12 +19,17 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 REPLACEMENT = "\ufffd"
 _TAG = re.compile(r"[a-z][a-z0-9]*")
 _ATTR = re.compile(r"[a-z][a-z0-9-]*")
+#: Any character printable() changes: C0/C1 controls but tab and newline, CR, bidi controls.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def printable(text: str) -> str:
     """``text`` with line endings normalised, and control characters (but tab and newline)
     and bidirectional controls shown as U+FFFD."""
-    text = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    text = str(text)
+    if not _UNPRINTABLE.search(text):  # the common case, at a regex's speed
+        return text
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return "".join(REPLACEMENT if (unicodedata.category(c) == "Cc" and c not in "\t\n")
                    or c in BIDI_CONTROLS else c for c in text)
 

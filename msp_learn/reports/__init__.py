@@ -8,5 +8,7 @@ from msp_learn.reports._data import ReportData, load
 from msp_learn.reports._learners import Problem, read_learners
 from msp_learn.reports._section import Plot, Section
 from msp_learn.reports._sections import sections
+from msp_learn.reports._write import write
 
-__all__ = ["Plot", "Problem", "ReportData", "Section", "load", "read_learners", "sections"]
+__all__ = ["Plot", "Problem", "ReportData", "Section", "load", "read_learners", "sections",
+           "write"]

@@ -34,6 +34,11 @@ from ._workshop import workshop_handlers
 
 #: The app notebook (the gallery by default) the site root redirects to, when present.
 HOME = "app.ipynb"
+#: Views of the app only some roles may open: refused here with a 403 (and again in the
+#: kernel, which checks the signed-in person itself).
+ROLE_VIEWS = {"reports": ("lead", "The reports dashboard is only for workforce leads. If you "
+                          "need it, ask the person who runs the kit to give you the lead "
+                          "role.")}
 
 
 class KitVoilaHandler(TornadoVoilaHandler):
@@ -50,6 +55,11 @@ class KitVoilaHandler(TornadoVoilaHandler):
             self.set_status(403)  # an old link naming someone else: say so, show nothing
             self.finish(_signin.refusal("This link names another learner. Your own work is "
                                         "in the gallery.", self.settings["msp_learn_home"]))
+            return
+        needs = ROLE_VIEWS.get(self.get_query_argument("view", ""))
+        if needs and person is not None and not _reaches(person, needs[0]):
+            self.set_status(403)
+            self.finish(_signin.refusal(needs[1], self.settings["msp_learn_home"]))
             return
         if identity.KERNEL_HEADER in self.request.headers:
             del self.request.headers[identity.KERNEL_HEADER]
@@ -198,6 +208,14 @@ class KitVoila(Voila):
         # The live workshop's light pages and API (no kernel per learner): one hook.
         handlers[:0] = workshop_handlers(self.server_url)
         return handlers
+
+
+def _reaches(person: identity.Person, role: str) -> bool:
+    try:
+        identity.require(person, role)
+    except identity.Forbidden:
+        return False
+    return True
 
 
 def _same(a: str, b: str) -> bool:
