@@ -4,7 +4,8 @@ Each test walks one view through its states and, at each state and each width, c
 page the learner sees:
 - no visible text is clipped: not by its own box (``overflow: hidden`` or ``clip`` with more
   text than room, or an ellipsis), not by a container that hides or scrolls it, not past the
-  right edge, and no choice in a drop-down is cut off in its box;
+  right edge, and no choice in a drop-down is cut off in its box; no word of up to 20
+  letters is broken over two lines to fit (a table too wide scrolls in its region instead);
 - the page does not scroll sideways (``document.scrollingElement.scrollWidth > innerWidth``),
   except inside a labelled, focusable scroll region (``role="region"``, a name, a tabindex);
 - one font family, no text smaller than 16 px, prose line-height about 1.5 (not double);
@@ -112,6 +113,18 @@ CLIPPED_JS = """() => {
     if (!inRegion && rects.some((r) => r.right > pageWidth + 1)) {
       report(el, own, "runs off the right edge of the page");
     }
+    for (const node of el.childNodes) {  // "Me/di/um": a word split over lines to fit
+      if (node.nodeType !== 3) continue;
+      for (const word of node.textContent.matchAll(/[^\s\-\/\u2013\u2014]+/g)) {
+        if (word[0].length < 2 || word[0].length > 20) continue;
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0)
+          .map((r) => Math.round(r.top)));
+        if (tops.size > 1) { report(el, word[0], "a word broken over two lines"); break; }
+      }
+    }
   }
   const sideways = document.scrollingElement.scrollWidth > window.innerWidth;
   return {clipped: found.slice(0, 30), count: found.length, sideways,
@@ -144,7 +157,8 @@ TYPE_JS = """() => {
 #: Focus each kind of control in turn: is its focus style visible, and is all of it shown?
 FOCUS_JS = """() => {
   const out = [];
-  const picks = ["button:not([disabled])", "select", "textarea", "input[type=checkbox]",
+  const picks = ["button:not([disabled])", "select:not([disabled])", "textarea:not([disabled])",
+                 "input[type=checkbox]:not([disabled])",
                  "#main a[href]", "[role=region][tabindex]"];
   for (const sel of picks) {
     const el = [...document.querySelectorAll(sel)].find((e) => {
@@ -283,13 +297,18 @@ def test_the_case_study_reads_in_full(page, open_app_in, screenshot, axe):
 
 
 def test_the_risk_tool_reads_in_full(page, open_app_in, screenshot, axe):
-    """Does the risk tool read in full before, during and after the comparison?"""
+    """Does the risk tool read in full before and after the learner's answer is compared
+    with the model answer (the matrix may scroll, but only in its own labelled region)?"""
     open_app_in(page, app("risk", id=RISK.id), ".msp-risk select")
     reads_in_full(page, screenshot, "rate", axe)
-    if page.locator("button.msp-assess").count():
-        page.click("button.msp-assess")
-        page.locator(".msp-risk table").first.wait_for()
-        reads_in_full(page, screenshot, "assessed", axe)
+    if page.locator("button.msp-submit").count():  # the learner commits, then sees the model
+        page.click("button.msp-submit")
+        page.locator(".msp-risk-result table").first.wait_for()
+        reads_in_full(page, screenshot, "submitted", axe)
+        return
+    page.click("button.msp-assess")
+    page.locator(".msp-risk table").first.wait_for()
+    reads_in_full(page, screenshot, "assessed", axe)
     page.click("button.msp-compare")
     page.wait_for_selector("text=Compared with the model answer")
     reads_in_full(page, screenshot, "compared", axe)
