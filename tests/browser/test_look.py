@@ -28,7 +28,7 @@ FONT = ('-apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "Helvetica Neue"
         '"Liberation Sans", "Noto Sans", sans-serif')
 
 #: What the learner cannot read: a list of {where, text, why}, and the page's width.
-CLIPPED_JS = """() => {
+CLIPPED_JS = r"""() => {
   const found = [];
   const clips = (v) => v === "hidden" || v === "clip";
   const scrolls = (v) => v === "auto" || v === "scroll";
