@@ -316,8 +316,8 @@ def test_the_risk_tool_reads_in_full(page, open_app_in, screenshot, axe):
 
 def test_the_journal_and_the_cpd_record_read_in_full(page, open_app_in, screenshot, axe,
                                                       signed_in):
-    """Do the journal (every model's prompts whole) and the CPD record it downloads read in
-    full at both widths?"""
+    """Do the journal (every model's prompts whole), its error summary and the CPD record it
+    downloads read in full at both widths?"""
     signed_in(page.context, "Look Journal Learner")
     open_app_in(page, app("journal"), ".msp-prompt textarea")
     reads_in_full(page, screenshot, "journal", axe)
@@ -329,6 +329,10 @@ def test_the_journal_and_the_cpd_record_read_in_full(page, open_app_in, screensh
         page.wait_for_function("() => !!document.querySelector('.msp-prompt textarea')")
         page.wait_for_timeout(300)
         reads_in_full(page, screenshot, f"journal-model-{number + 1}")
+    page.click("button.msp-save-reflection")        # nothing written: the error summary
+    page.locator(".msp-error-summary").wait_for()
+    assert "There is a problem" in page.inner_text(".msp-error-summary")
+    reads_in_full(page, screenshot, "journal-error", axe)
     page.locator(".msp-prompt textarea").first.fill(
         "A long thought with no spaces or hyphens: " + "outcomesfocusedpractice" * 12)
     page.click("button.msp-save-reflection")
