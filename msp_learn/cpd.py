@@ -324,7 +324,8 @@ def _render_md(title: str, blocks: list[Block]) -> str:
 
 
 CSS = """
-body { font-family: Arial, Helvetica, sans-serif; line-height: 1.5; color: #111; background: #fff;
+body { font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "Helvetica Neue", Arial,
+       "Liberation Sans", "Noto Sans", sans-serif; font-size: 1.1875rem; line-height: 1.5; color: #111; background: #fff;
        margin: 0; }
 main { max-width: 48rem; margin: 0 auto; padding: 1.5rem; overflow-wrap: anywhere; }
 h1 { font-size: 1.8rem; }

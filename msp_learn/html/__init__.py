@@ -10,6 +10,7 @@ from msp_learn.html._markup import (
     alert,
     bullets,
     el,
+    error_summary,
     escape,
     join,
     paras,
@@ -17,5 +18,5 @@ from msp_learn.html._markup import (
     status,
 )
 
-__all__ = ["BIDI_CONTROLS", "Markup", "alert", "bullets", "el", "escape", "join", "paras",
+__all__ = ["BIDI_CONTROLS", "Markup", "alert", "bullets", "el", "error_summary", "escape", "join", "paras",
            "printable", "status"]

@@ -130,3 +130,10 @@ def status(message: Any) -> Markup:
 def alert(message: Any) -> Markup:
     """An assertive announcement (``role='alert'``): something needs the learner's action."""
     return el("p", message, role="alert")
+
+
+def error_summary(*problems: Any, title: str = "There is a problem") -> Markup:
+    """What went wrong, said first and loud (``role='alert'``): a heading, then each problem
+    and how to put it right. Styled as the sign-in page's error summary."""
+    return el("div", el("h2", title), bullets(problems), class_="msp-error-summary",
+              role="alert")

@@ -18,14 +18,26 @@ def statement(text: str) -> Markup:
     return join([el("h2", "Is this a myth, or is it true?"), el("blockquote", el("p", text))])
 
 
+#: The two answers, as the buttons say them and the feedback repeats them.
+ANSWERS = {True: "It's a myth", False: "It's true"}
+
+
+def answer_words(said_myth: bool) -> str:
+    """The learner's answer in words, as on its button: "It's a myth" or "It's true"."""
+    return ANSWERS[bool(said_myth)]
+
+
 def feedback(result: QuizMark) -> Markup:
-    """Feedback that says right or wrong in words (never colour alone), then the reality."""
+    """Feedback that says what the learner answered, then right or wrong in words (never
+    colour alone), then the reality."""
     tone = "msp-correct" if result.correct else "msp-incorrect"
 
     def line(label: str, text: str) -> Markup:
         return el("p", el("strong", f"{label}:"), " ", text)
 
     return el("div",
+              el("p", el("strong", "You answered:"), f" {answer_words(result.said_myth)}.",
+                 class_="msp-you-answered"),
               el("p", el("strong", result.headline), class_="msp-headline"),
               line("The reality" if result.verdict == "Myth" else "Why", result.reality),
               line("Why it matters", result.why_it_matters),

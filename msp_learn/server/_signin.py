@@ -53,7 +53,7 @@ def refusal(message: str, home: str) -> str:
 
     return (f"<!DOCTYPE html><html lang='en-GB'><head><meta charset='utf-8'><title>Not "
             f"allowed | MSP Learn</title><style>{_signin_page.CSS}</style></head><body>"
-            "<header>MSP Learn: Making Safeguarding Personal</header><main id='main'>"
+            "<header><p>MSP Learn: Making Safeguarding Personal</p></header><main id='main'>"
             f"<h1>Not allowed</h1><p role='alert'>{escape(message)}</p><p><a href='"
             f"{escape(home)}'>Go to the gallery</a></p></main></body></html>")
 

@@ -14,12 +14,21 @@ from urllib.parse import urlencode
 
 from msp_learn.identity import SECRET_MIN
 
+#: The kit's one font family (the same stack as the views' msp_learn/widgets/style.css and
+#: the Voila template): system fonts, nothing fetched.
+FONT = ('-apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
+        '"Liberation Sans", "Noto Sans", sans-serif')
+
 CSS = """
-body { margin: 0; font-family: sans-serif; font-size: 1.1rem; line-height: 1.5; color: #0b0c0c;
+body { margin: 0; font-family: FONT; font-size: 1.1875rem; line-height: 1.5; color: #0b0c0c;
   background: #fff; }
-header { background: #0b0c0c; color: #fff; padding: 0.6rem 1rem; font-weight: 700; }
-main { max-width: 40rem; margin: 0 auto; padding: 1rem 1rem 3rem; }
-h1 { font-size: 2rem; line-height: 1.2; margin: 1rem 0 1rem; }
+@media (max-width: 40em) { body { font-size: 1rem; } h1 { font-size: 1.75rem; } }
+header { background: #0b0c0c; color: #fff; border-bottom: 0.5rem solid #1d70b8; }
+header p { max-width: 50rem; box-sizing: border-box; margin: 0 auto; padding: 0.6rem 1rem;
+  font-size: 1.125rem; font-weight: 700; }
+@media (max-width: 40em) { header p { font-size: 1rem; } }
+main { max-width: 50rem; box-sizing: border-box; margin: 0 auto; padding: 0.75rem 1rem 3rem; }
+h1 { font-size: 2.25rem; line-height: 1.2; margin: 1.5rem 0 1.25rem; }
 p { max-width: 38rem; }
 label { display: block; font-weight: 700; margin: 1.2rem 0 0.2rem; }
 .hint { display: block; color: #484949; margin: 0 0 0.4rem; }
@@ -40,7 +49,7 @@ button:focus { outline: 3px solid #fd0; color: #0b0c0c; background: #fd0; }
 button.secondary { color: #0b0c0c; background: #f3f2f1; border-bottom-color: #929191; }
 a { color: #1d70b8; }
 a:focus { outline: 3px solid #fd0; background: #fd0; color: #0b0c0c; }
-"""
+""".replace("FONT;", FONT + ";", 1)
 
 TITLES = {
     "name": "Sign in to MSP Learn",
@@ -130,5 +139,5 @@ def render(step: str, *, action: str, xsrf: str, next_url: str, name: str = "",
         f"<title>{'Error: ' if errors else ''}{escape(title)} | MSP Learn</title>"
         f"<style>{CSS} .visually-hidden {{ position: absolute; width: 1px; height: 1px; "
         "overflow: hidden; clip: rect(0 0 0 0); }</style></head><body>"
-        "<header>MSP Learn: Making Safeguarding Personal</header>"
+        "<header><p>MSP Learn: Making Safeguarding Personal</p></header>"
         f"<main id='main'>{''.join(parts)}</main></body></html>")

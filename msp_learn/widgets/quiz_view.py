@@ -34,8 +34,8 @@ class QuizView:
         self.tracker = self.saver.tracker
         self.header = box()
         self.statement = box("", "msp-statement")
-        self.myth_button = button("It's a myth", "msp-answer-myth")
-        self.true_button = button("It's true", "msp-answer-true")
+        self.myth_button = button(render.answer_words(True), "msp-answer-myth")
+        self.true_button = button(render.answer_words(False), "msp-answer-true")
         self.myth_button.on_click(lambda _: self.answer(True))
         self.true_button.on_click(lambda _: self.answer(False))
         self.feedback = box("", "msp-quiz-feedback")
@@ -137,6 +137,7 @@ class QuizView:
             self.next_button.description = "See my score" if last else "Next statement"
             self.next_button.tooltip = self.next_button.description
             self.myth_button.disabled = self.true_button.disabled = True
+            self._mark_picked(result.said_myth)
             self.body.children = [self.statement, self.answers_row, self.feedback,
                                   self.next_button]
             return
@@ -148,7 +149,16 @@ class QuizView:
             return
         self.statement.value = mark(render.statement(item.statement))
         self.myth_button.disabled = self.true_button.disabled = False
+        self._mark_picked(None)
         self.body.children = [self.statement, self.answers_row]
+
+    def _mark_picked(self, said_myth: bool | None) -> None:
+        """Show which answer button the learner pressed (the feedback also says it)."""
+        for button_, is_myth in ((self.myth_button, True), (self.true_button, False)):
+            if said_myth is is_myth:
+                button_.add_class("msp-picked")
+            else:
+                button_.remove_class("msp-picked")
 
     def summary(self, *, focus: bool = False) -> W.HTML:
         found = first_and_best(self.attempts)

@@ -8,8 +8,8 @@ from typing import Any
 
 import ipywidgets as W
 
+from msp_learn.html import error_summary, status
 from msp_learn.html import reflection as render
-from msp_learn.html import status
 from msp_learn.schemas import ReflectionSet
 from msp_learn.widgets._common import box, button, focus_mark
 
@@ -126,7 +126,7 @@ class ReflectionForm:
     def save(self) -> None:
         if not any(text.strip() for text in self.answers.values()):
             self.drafts.flush()
-            self.status.value = focus_mark(status(
+            self.status.value = focus_mark(error_summary(
                 "Write something in at least one box before saving."))
             return
         self.drafts.cancel()
