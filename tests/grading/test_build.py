@@ -116,3 +116,16 @@ def test_an_assessed_id_that_clashes_with_practice_content_is_refused(course):
         yaml.safe_dump(clash))
     with pytest.raises(CourseError, match="the assessed content has problems"):
         build_course(course)
+
+
+def test_the_course_config_leaves_the_formgraders_page_alone(tmp_path):
+    """Does the course config keep the feedback template out of the formgrader (which reads
+    the same file and would then show the feedback page instead of its grading page)?"""
+    from traitlets.config import Config
+
+    init_course(tmp_path / "c")
+    c = Config()
+    exec(compile((tmp_path / "c" / "nbgrader_config.py").read_text(), "nbgrader_config.py",
+                 "exec"), {"get_config": lambda: c, "__file__": str(tmp_path / "c" / "x")})
+    assert "template_name" not in c.HTMLExporter
+    assert c.HTMLExporter.extra_template_basedirs[0].endswith("templates")
