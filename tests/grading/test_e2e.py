@@ -381,7 +381,7 @@ def test_each_learner_fetches_their_own_feedback(cycle):
         for row in item_grades(course, a):
             scores[a][row["student"]] = scores[a].get(row["student"], 0.0) + (row["score"] or 0)
     fetched = 0
-    for student, (what, _) in cycle["learners"].items():
+    for student, (what, how) in cycle["learners"].items():
         for a in ["myths"] if what == "broken" else ASSIGNMENTS:
             pages = list((base / "work" / student / a / "feedback").glob(f"*/{a}.html"))
             assert len(pages) == 1, (student, a, pages)
@@ -389,7 +389,7 @@ def test_each_learner_fetches_their_own_feedback(cycle):
             assert page == (course / "feedback" / student / a / f"{a}.html").read_text()
             assert f"(Score: {round(scores[a][student], 2)} / " in page, (student, a)
             plan = cycle["results"][student][a]["plan"]
-            if plan["text"]:
+            if plan["text"] and how not in ("not-json", "missing-answers"):
                 assert f"({student})" in page, (student, a)  # their own reflection
             others = [s for s in cycle["learners"] if s != student and f"({s})" in page]
             assert not others, (student, a, others)
