@@ -8,8 +8,6 @@ imports (nbformat, the content loader) on every autograded submission.
 from __future__ import annotations
 
 import importlib
-from importlib import resources
-from pathlib import Path
 
 _LAZY = {
     "AnswersFileTracker": "_answers", "AnswersRead": "_answers", "Event": "_answers",
@@ -36,6 +34,9 @@ def template_dirs() -> list[str]:
     The kit's ``feedback/`` folder holds only ``mathjax.html.j2`` (no MathJax from a CDN);
     nbgrader's feedback page is found behind it.
     """
+    from importlib import resources
+    from pathlib import Path
+
     import nbgrader
 
     nbgrader_templates = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" \

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import nbformat
 
-from msp_learn.content import Catalogue, load_catalogue, load_paths
+from msp_learn.content import Catalogue, load_catalogue
 from msp_learn.grading import _cells as C
 from msp_learn.grading._course import AssignmentSpec, CourseError, load_course
 from msp_learn.grading._rubric import rubric
@@ -185,7 +185,10 @@ def build_course(folder: str | os.PathLike, *, force: bool = False) -> list[Path
     if not course.assignments:
         raise CourseError(f"{root / 'course.yaml'} lists no assignments; add some (see "
                           "docs/assessors.md), then build again")
-    assessed = load_paths([root / "assessed"]) if (root / "assessed").is_dir() else Catalogue()
+    # the assessed items are reported on; the kit (and any overlay) is their context, so a
+    # reference resolves and an id that clashes with practice content is an error
+    assessed = load_catalogue([root / "assessed"]) if (root / "assessed").is_dir() \
+        else Catalogue()
     if assessed.errors:
         raise CourseError("the assessed content has problems; fix them first ('msp-learn "
                           f"validate {root / 'assessed'}'):\n" +

@@ -76,10 +76,11 @@ c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKern
 c.Autograde.pre_convert_hook = set_aside_unreadable
 
 # Feedback: grades first, then plain errors and no widgets, then hidden tests removed, with
-# nbgrader's feedback page found behind the kit's mathjax.html.j2 (no MathJax from a CDN).
+# nbgrader's feedback page found behind the kit's feedback/mathjax.html.j2 (no MathJax from a
+# CDN). GenerateFeedback picks the "feedback" template itself; naming it here would give the
+# formgrader (which reads this file too) the feedback page instead of its grading page.
 c.GenerateFeedback.preprocessors = [GetGrades, FeedbackCleanup, ClearHiddenTests,
                                     CSSHTMLHeaderPreprocessor]
-c.HTMLExporter.template_name = "feedback"
 c.HTMLExporter.extra_template_basedirs = template_dirs()
 '''
 

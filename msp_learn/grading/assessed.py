@@ -6,6 +6,11 @@ answers file); ``check_*`` functions run inside hidden tests during autograde an
 points earned (nbgrader takes a number as the last expression of a test cell as its points).
 None of them raises: a problem becomes a plain line of text on stdout, never stderr (stderr
 in a test cell zeroes it).
+
+During autograde the display functions show nothing: the marks come from the answers file,
+``for_assessor`` prints the written answers, and nobody sees the widgets (feedback removes
+them). So a grading kernel never imports ipywidgets or builds a view, which is most of what
+an assessed notebook would otherwise cost per submission over a plain nbgrader notebook.
 """
 
 from __future__ import annotations
@@ -18,13 +23,7 @@ from IPython.display import HTML, display
 
 from msp_learn.grading import _marking
 from msp_learn.grading._answers import AnswersFileTracker, answers_path, read_answers
-from msp_learn.grading._views import (
-    CaseWalkView,
-    MythAnswerView,
-    RiskAnswerView,
-    WrittenAnswersView,
-)
-from msp_learn.grading._widgets import esc
+from msp_learn.html import escape
 
 ASSESSOR_ONLY = "msp-assessor-only"  # marks outputs the feedback leaves out
 VIEWS: dict[str, object] = {}  # the views shown in this kernel, by 'kind:ident' (for tests)
@@ -63,30 +62,35 @@ def _tracker(kind: str, ident: str) -> AnswersFileTracker:
     return AnswersFileTracker(kind, ident, assignment=_assignment["id"])
 
 
-def _show(key: str, view) -> None:
-    VIEWS[key] = view
-    display(view.widget)
+def _show(key: str, view: str, *args) -> None:
+    """Build and show a view of ``msp_learn.grading._views`` (imported here, not while grading)."""
+    if grading():
+        return
+    from msp_learn.grading import _views
+
+    VIEWS[key] = built = getattr(_views, view)(*args)
+    display(built.widget)
 
 
 @_shows
 def myth(item_id: str, statement: str) -> None:
-    _show(f"myth:{item_id}", MythAnswerView(item_id, statement, _tracker("myth", item_id)))
+    _show(f"myth:{item_id}", "MythAnswerView", item_id, statement, _tracker("myth", item_id))
 
 
 @_shows
 def risk(scenario_id: str, title: str, facts: list[str]) -> None:
-    _show(f"risk:{scenario_id}",
-          RiskAnswerView(scenario_id, title, facts, _tracker("risk", scenario_id)))
+    _show(f"risk:{scenario_id}", "RiskAnswerView", scenario_id, title, facts,
+          _tracker("risk", scenario_id))
 
 
 @_shows
 def case_walk(case: dict) -> None:
-    _show(f"case:{case['id']}", CaseWalkView(case, _tracker("case", case["id"])))
+    _show(f"case:{case['id']}", "CaseWalkView", case, _tracker("case", case["id"]))
 
 
 @_shows
 def written(ident: str, prompts: list[dict], title: str = "Your reflection") -> None:
-    _show(f"written:{ident}", WrittenAnswersView(prompts, _tracker("written", ident), title))
+    _show(f"written:{ident}", "WrittenAnswersView", prompts, _tracker("written", ident), title)
 
 
 def _state(kind: str, ident: str) -> tuple[dict | None, str | None]:
@@ -101,7 +105,10 @@ def recorded(kind: str, ident: str) -> None:
     if grading():
         return
     state, _ = _state(kind, ident)
-    print("Your answer is saved." if state else "No answer saved yet for this part.")
+    # this runs when the cell runs (Run All runs it before the learner answers), so it never
+    # says "not saved" in a way that reads as the answer above being lost
+    print("Your answer is saved." if state else "Not answered yet when this cell ran. Your "
+          "answer above is saved as soon as you give it.")
 
 
 def _checked(func):
@@ -178,7 +185,7 @@ def for_assessor(ident: str, prompts: list[dict], *, path_of: str | None = None)
 def _comment_bank() -> None:
     from msp_learn.grading._rubric import rubric
 
-    rows = "".join(f"<li><b>{esc(c.id)}</b> ({esc(c.criterion)}): {esc(c.text)}</li>"
+    rows = "".join(f"<li><b>{escape(c.id)}</b> ({escape(c.criterion)}): {escape(c.text)}</li>"
                    for c in rubric().comments)
     display(HTML(f'<div class="{ASSESSOR_ONLY}"><p><b>For assessors: comments you can reuse'
                  f"</b> (copy into the comment box, or use <code>msp-learn course comment"

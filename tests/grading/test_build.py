@@ -95,3 +95,37 @@ def test_a_bad_course_file_says_where(course):
     (course / "course.yaml").write_text("course_id: c1\nassignments:\n  - id: x\n    kind: quiz\n")
     with pytest.raises(CourseError, match=r"course.yaml: assignments.0.kind"):
         build_course(course)
+
+
+def test_build_uses_the_one_content_loader(course):
+    """Does a build read content through load_catalogue, with no deprecated loader call?"""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        written = build_course(course)
+    assert [p.parent.name for p in written] == ["myths", "risk"]
+
+
+def test_an_assessed_id_that_clashes_with_practice_content_is_refused(course):
+    """Is an assessed item reusing a practice item's id reported (the kit is its context)?"""
+    clash = yaml.safe_load((course / "assessed" / "exercises" / "myths" /
+                            "assessed-least-intrusive.yaml").read_text())
+    clash["id"] = "msp-just-a-chat"
+    (course / "assessed" / "exercises" / "myths" / "msp-just-a-chat.yaml").write_text(
+        yaml.safe_dump(clash))
+    with pytest.raises(CourseError, match="the assessed content has problems"):
+        build_course(course)
+
+
+def test_the_course_config_leaves_the_formgraders_page_alone(tmp_path):
+    """Does the course config keep the feedback template out of the formgrader (which reads
+    the same file and would then show the feedback page instead of its grading page)?"""
+    from traitlets.config import Config
+
+    init_course(tmp_path / "c")
+    c = Config()
+    exec(compile((tmp_path / "c" / "nbgrader_config.py").read_text(), "nbgrader_config.py",
+                 "exec"), {"get_config": lambda: c, "__file__": str(tmp_path / "c" / "x")})
+    assert "template_name" not in c.HTMLExporter
+    assert c.HTMLExporter.extra_template_basedirs[0].endswith("templates")

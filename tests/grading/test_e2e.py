@@ -1,5 +1,6 @@
 """End to end with the real nbgrader commands and a local exchange: build, release, learners
-answer through the widgets in a kernel and submit, then collect, autograde, feedback, export.
+answer through the widgets in a kernel and submit, then collect, autograde, feedback, export,
+release the feedback, and each learner fetches theirs.
 
 Slow (several minutes on a busy 2-core machine): ``MSP_GRADING_LEARNERS`` sets how many
 ordinary learners take part (default 5); six more hand in broken submissions.
@@ -33,6 +34,7 @@ MYTHS = sorted(p.stem for p in (EXAMPLE / "exercises" / "myths").glob("*.yaml"))
 RISKS = sorted(p.stem for p in (EXAMPLE / "exercises" / "risks").glob("*.yaml"))
 LEVELS = ["low", "medium", "high", "very-high"]
 PROFILES = ["right", "wrong", "partial", "empty", "near"]
+ASSIGNMENTS = ["myths", "risk", "case-analysis"]
 BROKEN = ["deleted-cell", "corrupt-notebook", "hand-edited", "not-json", "missing-answers",
           "added-cell"]
 EXTERNAL = re.compile(r"<(?:script|link|img|iframe)[^>]+(?:src|href)=[\"']?(?:https?:)?//|"
@@ -219,16 +221,22 @@ def cycle(tmp_path_factory):
     for n, how in enumerate(BROKEN):
         learners[f"b{n:02d}"] = ("broken", how)
 
+    def learner_env(student: str) -> dict:
+        return {**os.environ, "HOME": str(base / "homes" / student)}
+
+    def assignments_of(student: str) -> list[str]:
+        return ["myths"] if learners[student][0] == "broken" else ASSIGNMENTS
+
     def learner(student: str) -> dict:
         what, detail = learners[student]
         home = base / "homes" / student
         (home / ".jupyter").mkdir(parents=True)
         shutil.copy(course / "for_learners" / "nbgrader_config.py", home / ".jupyter")
-        env = {**os.environ, "HOME": str(home)}
+        env = learner_env(student)
         work = base / "work" / student
         work.mkdir(parents=True)
         done = {}
-        assignments = ["myths"] if what == "broken" else ["myths", "risk", "case-analysis"]
+        assignments = assignments_of(student)
         for a in assignments:
             nbgrader("fetch_assignment", a, cwd=work, env=env)
             profile = "right" if what == "broken" else detail
@@ -255,9 +263,18 @@ def cycle(tmp_path_factory):
     # an assessor marks one learner's reflection, using the comment bank
     mark_task(course, "myths", "s00", "rubric-outcomes", score=2, comments=["O1"],
               text="Well done <b>Sam</b>.")
-    for a in ("myths", "risk", "case-analysis"):
+    for a in ASSIGNMENTS:
         nbgrader("generate_feedback", a, "--force", cwd=course)
+        nbgrader("release_feedback", a, cwd=course)
     nbgrader("export", cwd=course)
+
+    def fetch_feedback(student: str) -> None:
+        for a in assignments_of(student):
+            nbgrader("fetch_feedback", a, "--student", student, cwd=base / "work" / student,
+                     env=learner_env(student))
+
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(fetch_feedback, learners))
     return {"course": course, "base": base, "learners": learners, "results": results,
             "logs": logs, "kit_data": kit_data}
 
@@ -354,6 +371,34 @@ def test_feedback_is_useful_and_free_of_keys(cycle):
         assert not EXTERNAL.search(page), (path, EXTERNAL.search(page))
         for key in key_signatures():
             assert key not in page, (path, key)
+
+
+def test_each_learner_fetches_their_own_feedback(cycle):
+    """Does every learner fetch exactly their own feedback, with their marks, and no key?"""
+    course, base = cycle["course"], cycle["base"]
+    scores = {a: {} for a in ASSIGNMENTS}
+    for a in ASSIGNMENTS:
+        for row in item_grades(course, a):
+            scores[a][row["student"]] = scores[a].get(row["student"], 0.0) + (row["score"] or 0)
+    fetched = 0
+    for student, (what, how) in cycle["learners"].items():
+        for a in ["myths"] if what == "broken" else ASSIGNMENTS:
+            pages = list((base / "work" / student / a / "feedback").glob(f"*/{a}.html"))
+            assert len(pages) == 1, (student, a, pages)
+            page = pages[0].read_text()
+            assert page == (course / "feedback" / student / a / f"{a}.html").read_text()
+            assert f"(Score: {round(scores[a][student], 2)} / " in page, (student, a)
+            plan = cycle["results"][student][a]["plan"]
+            if plan["text"] and how not in ("not-json", "missing-answers"):
+                assert f"({student})" in page, (student, a)  # their own reflection
+            others = [s for s in cycle["learners"] if s != student and f"({s})" in page]
+            assert not others, (student, a, others)
+            for key in key_signatures():
+                assert key not in page, (student, a, key)
+            assert "Traceback (most recent call last)" not in page
+            assert not EXTERNAL.search(page), (student, a)
+            fetched += 1
+    assert fetched == N * len(ASSIGNMENTS) + len(BROKEN)
 
 
 def key_signatures() -> list[str]:
