@@ -157,7 +157,7 @@ def child(measure: str, data: Path, out: Path) -> dict:
 def run_child(measure: str, data: Path, extra: list[str], timeout: float) -> dict:
     out = Path(tempfile.mkdtemp(prefix="bench-report-out-"))
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([*extra, str(REPO), env.get("PYTHONPATH", "")])
+    env["PYTHONPATH"] = os.pathsep.join([*extra, env.get("PYTHONPATH", ""), str(REPO)])
     start = time.perf_counter()
     try:
         done = subprocess.run([sys.executable, __file__, "--child", measure, "--data", str(data),
@@ -181,13 +181,14 @@ def available(measure: str, extra: list[str]) -> str | None:
             "polars+connectorx": ("polars", "connectorx", "pyarrow"),
             "full": ("msp_learn.reports",)}.get(measure, ())
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([*extra, str(REPO), env.get("PYTHONPATH", "")])
+    env["PYTHONPATH"] = os.pathsep.join([*extra, env.get("PYTHONPATH", ""), str(REPO)])
     code = "import importlib, sys\n" + "".join(f"importlib.import_module({m!r})\n" for m in need)
     if measure == "full":
         code += ("from msp_learn import reports\n"
                  "missing = [n for n in ('load', 'sections', 'write') if not hasattr(reports, n)]\n"
                  "sys.exit('reports lacks ' + ', '.join(missing) if missing else 0)\n")
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          cwd=tempfile.gettempdir())
     if done.returncode:
         return (done.stderr.strip().splitlines() or ["not importable"])[-1][:120]
     return None
