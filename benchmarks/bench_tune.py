@@ -48,11 +48,14 @@ FROM submitted_assignment WHERE submitted_assignment.id = ?"""
 FORMGRADER = r'''
 import json, sys, time
 from nbgrader.api import Gradebook
-db, timeout = sys.argv[1], float(sys.argv[2])
+from sqlalchemy import text
+db, skip = sys.argv[1], set(filter(None, sys.argv[2].split(",")))
 out = {}
 with Gradebook(f"sqlite:///{db}", course_id="synth") as gb:
     names = [a.name for a in gb.assignments]
-    student = gb.students[len(gb.students) // 2].id
+    submitted = [r[0] for r in gb.db.execute(text(
+        "SELECT DISTINCT student_id FROM submitted_assignment ORDER BY student_id"))]
+    student = submitted[len(submitted) // 2]  # one who submitted everything
     calls = {
         "assignments list": lambda: [gb.find_assignment(a).to_dict() for a in names],
         "one assignment's submissions": lambda: gb.submission_dicts(names[0]),
@@ -63,6 +66,8 @@ with Gradebook(f"sqlite:///{db}", course_id="synth") as gb:
         "one submission": lambda: gb.find_submission(names[-1], student).to_dict(),
     }
     for name, call in calls.items():
+        if name in skip:
+            continue
         t = time.perf_counter()
         call()
         out[name] = round(time.perf_counter() - t, 3)
@@ -103,9 +108,9 @@ def export(course: Path, timeout: float, rows_total: int) -> dict:
                 "load": f"{before} -> {load()}"}
 
 
-def formgrader(db: Path, timeout: float) -> dict:
+def formgrader(db: Path, timeout: float, skip: str = "") -> dict:
     try:
-        done = subprocess.run([sys.executable, "-c", FORMGRADER, str(db), str(timeout)],
+        done = subprocess.run([sys.executable, "-c", FORMGRADER, str(db), skip],
                               env=env(), capture_output=True, text=True, timeout=timeout)
         lines = done.stdout.strip().splitlines()
     except subprocess.TimeoutExpired as exc:
@@ -114,7 +119,10 @@ def formgrader(db: Path, timeout: float) -> dict:
         result = json.loads(lines[-1]) if lines else {}
         result["timed out after"] = timeout
         return result
-    return json.loads(lines[-1]) if lines else {"error": done.stderr[-500:]}
+    result = json.loads(lines[-1]) if lines else {}
+    if done.returncode:
+        result["error"] = (done.stderr.strip().splitlines() or ["?"])[-1][:300]
+    return result
 
 
 def plan(db: Path) -> str:
@@ -134,6 +142,10 @@ def main(argv=None) -> int:
     parser.add_argument("--data", help="folder of synthetic courses (made if missing; kept)")
     parser.add_argument("--skip-untuned-export", default="",
                         help="class sizes whose untuned export is not run (too slow)")
+    parser.add_argument("--skip-untuned-calls", default="",
+                        help="formgrader calls not run on the untuned gradebook (comma-separated "
+                        "names, e.g. \"one assignment's submissions\")")
+    parser.add_argument("--no-export", action="store_true", help="the formgrader calls only")
     parser.add_argument("--json", help="write the figures here")
     args = parser.parse_args(argv)
     import synth_gradebook
@@ -163,9 +175,10 @@ def main(argv=None) -> int:
                 tune(course)
             print(f"\n{n} learners, {grades} grades, gradebook {state}; plan of one "
                   f"submission's score:\n{plan(db)}", flush=True)
-            fg = formgrader(db, args.timeout)
+            fg = formgrader(db, args.timeout,
+                            args.skip_untuned_calls if state != "tuned" else "")
             print(f"  formgrader calls (s): {fg}  [load {load()}]", flush=True)
-            if state != "tuned" and n in skip:
+            if args.no_export or (state != "tuned" and n in skip):
                 ex = {"skipped": True}
             else:
                 ex = export(course, args.timeout, students * assignments)
@@ -183,6 +196,16 @@ def main(argv=None) -> int:
                  if not a.get("skipped") else "not run")
         ratio = f"{b['seconds'] / sa:.3f}" if sa and b.get("finished") else ""
         print(f"| {n} | {row['grades']} | {shown} | {b.get('seconds')} s | {ratio} |")
+    print("\n| formgrader call (s) | " + " | ".join(f"{n}: as made | {n}: tuned" for n in results)
+          + " |")
+    print("|---|" + "---|---|" * len(results))
+    calls = dict.fromkeys(k for row in results.values() for state in ("as nbgrader made it",
+                                                                     "tuned")
+                          for k in row[state]["formgrader"])
+    for call in calls:
+        cells = [str(row[state]["formgrader"].get(call, "-")) for row in results.values()
+                 for state in ("as nbgrader made it", "tuned")]
+        print(f"| {call} | " + " | ".join(cells) + " |")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
     return 0
