@@ -150,9 +150,9 @@ def child(measure: str, data: Path, out: Path) -> dict:
         t1 = time.perf_counter()
         report = reports.load(course=data / "course", store_url=f"sqlite:///{store}",
                               learners_file=data / "learners.csv")
-        t2 = time.perf_counter()
+        t2, m2 = time.perf_counter(), _peak_mb()
         sections = reports.sections(report)
-        t3 = time.perf_counter()
+        t3, m3 = time.perf_counter(), _peak_mb()
         files = reports.write(sections, out)
         t4 = time.perf_counter()
         result.update(rows=len(report.grades), answers=len(report.answers),
@@ -161,13 +161,18 @@ def child(measure: str, data: Path, out: Path) -> dict:
                       problems=len(report.problems),
                       check=round(float(report.grades["score"].sum()), 1),
                       parts={"load": round(t2 - t1, 2), "sections": round(t3 - t2, 2),
-                             "write": round(t4 - t3, 2)})
+                             "write": round(t4 - t3, 2)},
+                      peaks={"after load": m2, "after sections": m3})
     else:
         raise SystemExit(f"unknown measure {measure!r}")
     end = time.perf_counter()
     result.update(seconds=round(end - t1, 3), import_s=round(t1 - t0, 3),
-                  peak_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))
+                  peak_mb=_peak_mb())
     return result
+
+
+def _peak_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 # ---- in the parent --------------------------------------------------------------------------
@@ -292,7 +297,9 @@ def main(argv=None) -> int:
         x = f["runs"][0]
         print(f"full report: load {parts['load']} s, sections {parts['sections']} s, write "
               f"{parts['write']} s; {x['sections']} sections, {x['files']} files, "
-              f"{x['bytes'] / MIB:.1f} MiB, {x['answers']} answers, {x['problems']} problems")
+              f"{x['bytes'] / MIB:.1f} MiB, {x['answers']} answers, {x['problems']} problems; "
+              f"peak memory after load {x['peaks']['after load']:.0f} MB, after sections "
+              f"{x['peaks']['after sections']:.0f} MB, at the end {x['peak_mb']:.0f} MB")
         print(f"targets: full/bare {f['ratio']:.2f} (within 2.5: "
               f"{'met' if f['ratio'] <= 2.5 else 'NOT met'}); peak {f['peak_mb']:.0f} MB "
               f"(under 1024: {'met' if f['peak_mb'] < 1024 else 'NOT met'})")

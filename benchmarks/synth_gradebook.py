@@ -244,12 +244,14 @@ def make_gradebook(course: Path, plans, people, n_submit, rng, course_id: str) -
     with Gradebook(f"sqlite:///{db}", course_id=course_id) as gb:
         # the structure (a few hundred rows) as nbgrader's own records, in one commit
         for plan in plans:
-            a = gb.update_or_create_assignment(plan.name, duedate=plan.duedate,
-                                               course_id=course_id)
-            nb = gb.add_notebook(plan.name, plan.name)
-            plan.id, plan.notebook_id = a.id, nb.id
+            plan.id = _uid(rng)  # nbgrader's Assignment() ignores a given id: insert the row
+            gb.db.execute(Base.metadata.tables["assignment"].insert().values(
+                id=plan.id, name=plan.name, duedate=plan.duedate, course_id=course_id))
+            nb = gb.add_notebook(plan.name, plan.name, id=_uid(rng))
+            plan.notebook_id = nb.id
             for cell in plan.cells:
-                kwargs = dict(name=cell.name, notebook=nb, max_score=cell.max_score)
+                kwargs = dict(id=_uid(rng), name=cell.name, notebook=nb,
+                              max_score=cell.max_score)
                 if cell.kind == "rubric":
                     record = TaskCell(cell_type="markdown", **kwargs)
                     source = f"### {cell.item}"
@@ -257,7 +259,8 @@ def make_gradebook(course: Path, plans, people, n_submit, rng, course_id: str) -
                     record = GradeCell(cell_type="code", **kwargs)
                     source = f"assessed.recorded({cell.kind!r}, {cell.item!r})"
                 gb.db.add(record)
-                gb.db.add(SourceCell(name=cell.name, notebook=nb, source=source, locked=True,
+                gb.db.add(SourceCell(id=_uid(rng), name=cell.name, notebook=nb, source=source,
+                                     locked=True,
                                      cell_type="markdown" if cell.kind == "rubric" else "code",
                                      checksum=f"{rng.getrandbits(256):064x}"))
                 cell.record = record

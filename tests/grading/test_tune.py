@@ -196,3 +196,39 @@ def test_the_cli_tunes_and_untunes(course, capsys):
     assert main(["course", "untune", str(course / "gradebook.db")]) == 0
     assert "dropped msp_submitted_notebook_assignment_id" in capsys.readouterr().out
     assert tuned(course) == []
+
+
+def test_the_synthetic_course_is_nbgraders_own_and_seeded(made, tmp_path):
+    """Does the benchmark's synthetic course hold the kit's cell names, one grade per learner
+    and cell, scores nbgrader itself agrees with, and the same rows for the same seed?"""
+    import re
+
+    from nbgrader.api import Gradebook
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import synth_gradebook
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    con = sqlite3.connect(made.gradebook)
+    names = {r[0] for r in con.execute("SELECT name FROM base_cell")}
+    (grades,), = con.execute("SELECT count(*) FROM grade")
+    cells = sum(len(p.cells) for p in made.assignments)
+    sql_total, = con.execute("SELECT sum(COALESCE(manual_score, auto_score, 0) + "
+                             "COALESCE(extra_credit, 0)) FROM grade").fetchone()
+    con.close()
+    assert all(re.fullmatch(r"test-myth-[a-z0-9-]+|test-risk-[a-z0-9-]+-(likelihood|impact|"
+                            r"level)|rubric-(voice|outcomes|capacity|proportionality|"
+                            r"partnership|next-time)", n) for n in names)
+    assert grades == made.grades == made.learners * cells
+    with Gradebook(f"sqlite:///{made.gradebook}", course_id="synth") as gb:
+        nbgrader_total = sum(gb.find_submission(p.name, s.id).score for p in made.assignments
+                             for s in gb.students if s.submissions)
+    assert nbgrader_total == pytest.approx(sql_total)
+    a = synth_gradebook.make(tmp_path / "a", learners=3, assignments=2, cells=8, events=40)
+    b = synth_gradebook.make(tmp_path / "b", learners=3, assignments=2, cells=8, events=40)
+    assert checksums(a.gradebook) == checksums(b.gradebook)
+    store_a, store_b = (checksums(Path(x.store_url.removeprefix("sqlite:///"))) for x in (a, b))
+    del store_a["msp_schema_versions"], store_b["msp_schema_versions"]  # when migrated
+    assert store_a == store_b and len(store_a) > 5
+    assert a.learners_file.read_text() == b.learners_file.read_text()
