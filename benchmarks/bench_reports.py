@@ -35,6 +35,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -309,6 +310,8 @@ def main(argv=None) -> int:
         Path(args.json).write_text(json.dumps({"learners": args.learners, "loads": loads,
                                                "summary": summary, "skipped": skipped},
                                               indent=1, default=str))
+    if not args.data:
+        shutil.rmtree(data.parent, ignore_errors=True)
     return 0
 
 

@@ -208,6 +208,8 @@ def main(argv=None) -> int:
         print(f"| {call} | " + " | ".join(cells) + " |")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
+    if not args.data:
+        shutil.rmtree(data, ignore_errors=True)
     return 0
 
 
