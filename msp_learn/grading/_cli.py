@@ -56,6 +56,19 @@ def cmd_mark(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_tune(args: argparse.Namespace) -> int:
+    from msp_learn.grading._tune import tune, untune
+
+    undo = args.course_command == "untune"
+    for change in (untune if undo else tune)(args.dir):
+        verb = ("dropped" if change.done else "not there:") if undo else \
+            ("added" if change.done else "already there:")
+        print(f"{verb} {change.index}")
+    print("nbgrader's data is unchanged." + ("" if undo else " To undo: msp-learn course "
+                                              f"untune {args.dir}"))
+    return 0
+
+
 def _run(func):
     def wrapper(args: argparse.Namespace) -> int:
         from msp_learn.grading import CourseError
@@ -105,3 +118,11 @@ def add_commands(sub) -> None:
     p.add_argument("--text", help="your own comment, after any bank comments")
     p.add_argument("--course", default=".", help="the course folder (default: the current one)")
     p.set_defaults(func=_run(cmd_mark))
+
+    for name, what in (("tune", "add two indexes to nbgrader's gradebook so 'nbgrader export' "
+                                "and the formgrader stay quick with thousands of learners"),
+                       ("untune", "drop the indexes 'course tune' added (nothing else)")):
+        p = group.add_parser(name, help=what)
+        p.add_argument("dir", nargs="?", default=".",
+                       help="the course folder, or its gradebook.db (default: the current one)")
+        p.set_defaults(func=_run(cmd_tune))
