@@ -65,7 +65,7 @@ c.Exchange.timezone = "UTC"
 c.Execute.timeout = {timeout}           # seconds per cell during autograde
 c.Execute.startup_timeout = 120         # seconds to start a kernel on a busy machine
 c.CollectApp.check_owner = False        # learners submit from their own accounts or HOMEs
-c.CsvExportPlugin.filename = "grades.csv"
+c.CsvExportPlugin.to = "grades.csv"       # where `nbgrader export` writes
 
 # Autograde: grade the released cells (learners write no code; their work is answers.json), with
 # the hidden tests put back by OverwriteCells; a damaged notebook is set aside first.
