@@ -17,6 +17,7 @@ from msp_learn import _version
 from msp_learn import paths as kit_paths
 from msp_learn.activities import CONTENT_KINDS
 from msp_learn.content import load_catalogue
+from msp_learn.server._argv import LOG_LEVELS
 
 NEW_KINDS = {"case-study": ("case_studies/{name}/case.yaml", "case-study.yaml"),
              "myth": ("exercises/myths/{name}.yaml", "myth.yaml"),
@@ -193,7 +194,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot open the progress store: {exc}") from None
     return serve(apps_dir=folder, host=args.host, port=args.port, pool_size=args.pool_size,
                  cull_idle_timeout=args.cull_idle_timeout, fill_delay=args.fill_delay,
-                 open_browser=args.open)
+                 open_browser=args.open, log_level=args.log_level, log_file=args.log_file)
 
 
 def _date(text: str | None, flag: str):
@@ -339,6 +340,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--apps-dir", help="folder of app notebooks (default: voila_apps/ in your "
                    "content folder if it has app.ipynb, else the kit's)")
     p.add_argument("--open", action="store_true", help="open a browser too")
+    p.add_argument("--log-level", choices=LOG_LEVELS, default="warning",
+                   help="the least serious server messages shown here; the log file keeps "
+                   "info and worse, or debug too with debug (default: %(default)s)")
+    p.add_argument("--log-file", help="the server's log (default: logs/server.log in "
+                   "$MSP_LEARN_DATA or ~/.local/share/msp_learn)")
     p.set_defaults(func=cmd_serve)
 
     from msp_learn.cli_learner import add_commands

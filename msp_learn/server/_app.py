@@ -201,7 +201,8 @@ class KitVoila(Voila):
         if root not in paths:
             os.environ["JUPYTER_PATH"] = os.pathsep.join([root, *paths])
         super().initialize(argv)
-        _logs.setup(self.log, self.log.level or 20)
+        level = self.log_level
+        _logs.setup(self.log, level if isinstance(level, int) else _logs.level_number(level))
         # The secret that signs cookies and the kernels' identity tokens, kept in the data
         # folder (mode 0600) so sign-ins survive a restart; kernels inherit it.
         from msp_learn.store import data_dir

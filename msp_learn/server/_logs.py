@@ -72,6 +72,10 @@ def setup(app_log: logging.Logger, level: int) -> None:
     for logger in (app_log, root):
         if not any(isinstance(f, Demote) for f in logger.filters):
             logger.addFilter(Demote())
+    # One line per static file of every page is for debugging, not for the log; refused and
+    # failed requests (4xx, 5xx) are warnings and errors, and stay.
+    if level > logging.DEBUG:
+        logging.getLogger("tornado.access").setLevel(logging.WARNING)
     for handler in app_log.handlers:
         handler.setFormatter(formatter)
     console = _console_stream()
