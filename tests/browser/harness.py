@@ -124,6 +124,36 @@ class PageWatch:
 
 _WATCHES: dict[int, PageWatch] = {}
 
+#: Console warnings that mean the page's JavaScript packages do not match (module
+#: federation: an extension built for another JupyterLab than the page's).
+VERSION_MISMATCH = ("Unsatisfied version", "No satisfying version", "is not registered")
+
+
+class ConsoleLog:
+    """Every console message and uncaught error of every page of one browser context.
+
+    ``problems()`` is what no kit page may log: any console error, any uncaught page error,
+    and any version-mismatch warning (:data:`VERSION_MISMATCH`).
+    """
+
+    def __init__(self, context):
+        self.messages: list[tuple[str, str, str]] = []  # (page URL, type, text)
+        context.on("page", self._watch)
+        for page in context.pages:
+            self._watch(page)
+
+    def _watch(self, page) -> None:
+        page.on("console", lambda m: self.messages.append((page.url, m.type, m.text)))
+        page.on("pageerror", lambda e: self.messages.append((page.url, "pageerror", str(e))))
+
+    def problems(self) -> list[str]:
+        return [f"{kind} on {url}: {text[:400]}" for url, kind, text in self.messages
+                if kind in ("error", "pageerror")
+                or (kind == "warning" and any(v in text for v in VERSION_MISMATCH))]
+
+    def clear(self) -> None:
+        self.messages.clear()
+
 
 def watch(page) -> PageWatch:
     """Attach (once) and return the diagnostics recorder of ``page``."""
