@@ -169,6 +169,18 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_lab(args: argparse.Namespace) -> int:
+    import subprocess
+
+    from msp_learn.lab import lab_argv
+
+    extra = [a for a in args.lab_args if a != "--"]
+    try:
+        return subprocess.call(lab_argv(extra))
+    except KeyboardInterrupt:  # JupyterLab has stopped itself on Ctrl+C
+        return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import os
 
@@ -382,6 +394,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--until", help="only work up to this day, included (YYYY-MM-DD)")
     p.set_defaults(func=cmd_report)
 
+    p = sub.add_parser("lab", help="start JupyterLab with the kit's settings: no news feed, no "
+                       "update checks (what an installed kit sets up; an editable install needs "
+                       "this)")
+    p.add_argument("lab_args", nargs="*", metavar="JUPYTERLAB_OPTION",
+                   help="passed on to JupyterLab, e.g. --port=8888 --no-browser")
+    p.set_defaults(func=cmd_lab)
+
     p = sub.add_parser("schema", help="write JSON Schema files for editor completion")
     p.add_argument("--out", help="folder to write to (default: msp_learn/schemas/json)")
     p.set_defaults(func=cmd_schema)
@@ -390,7 +409,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and getattr(args, "command", None) != "lab":
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    if unknown:  # msp-learn lab passes JupyterLab's own options on
+        args.lab_args = [*unknown, *args.lab_args]
     try:
         return args.func(args)
     except UsageError as exc:

@@ -94,10 +94,16 @@ def test_no_view_logs_a_console_error_or_version_warning(context, console_log, o
         page.close(run_before_unload=True)
     page = context.new_page()
     page.goto(kit_server.url + "msp/sign-in")
-    page.goto(kit_server.url + "voila/render/app.ipynb?view=case-study&id=no-such-case")
-    page.close()
+    page.wait_for_timeout(500)
     assert console_log.messages, "no console message recorded at all: is the log attached?"
     assert console_log.problems() == [], "\n".join(console_log.problems())
+    # A not-found page: the browser reports the page's own 404, and nothing else.
+    missing = kit_server.url + "voila/render/app.ipynb?view=case-study&id=no-such-case"
+    page.goto(missing)
+    page.wait_for_timeout(500)
+    page.close()
+    assert console_log.problems() == [f"error on {missing}: Failed to load resource: the "
+                                      "server responded with a status of 404 (Not Found)"]
 
 
 def test_links_to_nothing_answer_404_with_a_readable_page(context, kit_server, axe,
