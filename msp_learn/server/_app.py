@@ -252,12 +252,15 @@ class KitVoila(Voila):
         # interval, which tornado refuses with a warning and clamps: ask for what it uses.
         settings.setdefault("ws_ping_timeout", settings.get("ws_ping_interval", 30000))
         home = url_path_join(self.server_url, "voila/render", HOME)
-        errors = settings.get("jinja2_env")
-        if errors is not None:  # jupyter_server's error pages, in the kit's look
-            page = "{{ msp_error_page(status_code) }}"
-            errors.loader = jinja2.ChoiceLoader([jinja2.DictLoader(
-                {"404.html": page, "403.html": page, "error.html": page}), errors.loader])
-            errors.globals["msp_error_page"] = lambda code: Markup(error_page(code, home=home))
+        # Error pages in the kit's look: jupyter_server's (jinja2_env) and Voila's own
+        # (voila_jinja2_env: "You are requesting a page that does not exist!").
+        page = "{{ msp_error_page(status_code) }}"
+        for key in ("voila_jinja2_env", "jinja2_env"):
+            env = settings.get(key)
+            if env is not None and not isinstance(env.loader, jinja2.ChoiceLoader):
+                env.loader = jinja2.ChoiceLoader([jinja2.DictLoader(
+                    {"404.html": page, "403.html": page, "error.html": page}), env.loader])
+                env.globals["msp_error_page"] = lambda code: Markup(error_page(code, home=home))
         owners = KernelOwners()
         owners.hook(manager)
         settings.update(
