@@ -26,7 +26,7 @@ VIEWS = [
     ("gallery", "voila/render/app.ipynb", ".msp-home"),
     ("quiz", app("quiz", tag=QUIZ_TAG), "button.msp-answer-myth"),
     ("case study", app("case_study", id=CASE.id), "button.msp-start"),
-    ("risk scenario", app("risk", id=RISK.id), "button.msp-assess"),
+    ("risk scenario", app("risk", id=RISK.id), "button.msp-submit"),
     ("journal", app("journal"), ".msp-prompt textarea"),
 ]
 

@@ -84,6 +84,7 @@ def test_log_levels_are_named_in_plain_words():
 @pytest.mark.parametrize("query, expected", [
     ({}, None),
     ({"view": "home"}, None),
+    ({"view": "reports"}, None),
     ({"view": "journal"}, None),
     ({"view": "quiz"}, None),
     ({"view": "quiz", "tag": "advocacy"}, None),
@@ -111,3 +112,13 @@ def test_error_pages_escape_and_lead_back():
     assert "<main id='main'>" in page and "lang='en-GB'" in page
     assert "Sorry, there is a problem" in error_page(500, home="/")
     assert "Not allowed" in error_page(403, home="/")
+
+
+def test_every_view_of_the_app_is_known_to_the_404_check():
+    """Does the server's 404 check know every view the app shows (so no real page is ever
+    answered "not found")?"""
+    from msp_learn.activities import ACTIVITIES
+    from msp_learn.apps import VIEWS
+    from msp_learn.server._notfound import OTHER_VIEWS
+
+    assert set(VIEWS) == set(ACTIVITIES) | OTHER_VIEWS
