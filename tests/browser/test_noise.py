@@ -100,6 +100,7 @@ def test_no_view_logs_a_console_error_or_version_warning(context, console_log, o
             if violations:  # every view is checked before the test fails
                 found.append(f"{label} at {width} px: {describe_violations(violations)}")
         page.close(run_before_unload=True)
+    found += console_log.problems()
     assert found == [], "\n".join(found)
     # What the README quotes: seconds from asking for each view until it can be used.
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
