@@ -17,6 +17,7 @@ from msp_learn import _version
 from msp_learn import paths as kit_paths
 from msp_learn.activities import CONTENT_KINDS
 from msp_learn.content import load_catalogue
+from msp_learn.server._argv import LOG_LEVELS
 
 NEW_KINDS = {"case-study": ("case_studies/{name}/case.yaml", "case-study.yaml"),
              "myth": ("exercises/myths/{name}.yaml", "myth.yaml"),
@@ -168,6 +169,18 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_lab(args: argparse.Namespace) -> int:
+    import subprocess
+
+    from msp_learn.lab import lab_argv
+
+    extra = [a for a in args.lab_args if a != "--"]
+    try:
+        return subprocess.call(lab_argv(extra))
+    except KeyboardInterrupt:  # JupyterLab has stopped itself on Ctrl+C
+        return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import os
 
@@ -193,7 +206,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot open the progress store: {exc}") from None
     return serve(apps_dir=folder, host=args.host, port=args.port, pool_size=args.pool_size,
                  cull_idle_timeout=args.cull_idle_timeout, fill_delay=args.fill_delay,
-                 open_browser=args.open)
+                 open_browser=args.open, log_level=args.log_level, log_file=args.log_file)
 
 
 def _date(text: str | None, flag: str):
@@ -339,6 +352,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--apps-dir", help="folder of app notebooks (default: voila_apps/ in your "
                    "content folder if it has app.ipynb, else the kit's)")
     p.add_argument("--open", action="store_true", help="open a browser too")
+    p.add_argument("--log-level", choices=LOG_LEVELS, default="warning",
+                   help="the least serious server messages shown here; the log file keeps "
+                   "info and worse, or debug too with debug (default: %(default)s)")
+    p.add_argument("--log-file", help="the server's log (default: logs/server.log in "
+                   "$MSP_LEARN_DATA or ~/.local/share/msp_learn)")
     p.set_defaults(func=cmd_serve)
 
     from msp_learn.cli_learner import add_commands
@@ -376,6 +394,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--until", help="only work up to this day, included (YYYY-MM-DD)")
     p.set_defaults(func=cmd_report)
 
+    p = sub.add_parser("lab", help="start JupyterLab with the kit's settings: no news feed, no "
+                       "update checks (what an installed kit sets up; an editable install needs "
+                       "this)")
+    p.add_argument("lab_args", nargs="*", metavar="JUPYTERLAB_OPTION",
+                   help="passed on to JupyterLab, e.g. --port=8888 --no-browser")
+    p.set_defaults(func=cmd_lab)
+
     p = sub.add_parser("schema", help="write JSON Schema files for editor completion")
     p.add_argument("--out", help="folder to write to (default: msp_learn/schemas/json)")
     p.set_defaults(func=cmd_schema)
@@ -384,7 +409,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and getattr(args, "command", None) != "lab":
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    if unknown:  # msp-learn lab passes JupyterLab's own options on
+        args.lab_args = [*unknown, *args.lab_args]
     try:
         return args.func(args)
     except UsageError as exc:

@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import os
+import re
+import time
 
+import jinja2
 from jupyter_server.auth.authorizer import Authorizer
+from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.auth.identity import IdentityProvider
+from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
-from tornado.web import RedirectHandler
-from traitlets import Float, Type
+from markupsafe import Markup
+from tornado.web import HTTPError, RedirectHandler
+from traitlets import Float, Type, default
 from voila.app import Voila
 from voila.request_info_handler import RequestInfoSocketHandler
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
+from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
 from msp_learn import identity
 
-from . import _signin
+from . import _logs, _signin
 from ._argv import template_root
 from ._auth import (
     KernelOwners,
@@ -29,6 +37,7 @@ from ._auth import (
     current_person,
     person_of,
 )
+from ._notfound import error_page, missing_content
 from ._refill import IdleRefill
 from ._workshop import workshop_handlers
 
@@ -39,6 +48,41 @@ HOME = "app.ipynb"
 ROLE_VIEWS = {"reports": ("lead", "The reports dashboard is only for workforce leads. If you "
                           "need it, ask the person who runs the kit to give you the lead "
                           "role.")}
+#: Seconds the server keeps its copy of the catalogue before a miss reloads it (new content
+#: written while the server runs is found).
+CATALOGUE_TTL_S = 10.0
+
+
+class KitErrorPages:
+    """``write_error`` for tornado handlers that are not JupyterHandlers: the kit's page."""
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(error_page(status_code, home=self.settings.get("msp_learn_home", "/")))
+
+
+class KitNotFoundHandler(KitErrorPages, JupyterHandler):
+    """Every address no other handler takes: HTTP 404 and a readable page."""
+
+    @allow_unauthenticated
+    def get(self, *args) -> None:
+        raise HTTPError(404)
+
+    head = post = put = delete = patch = get
+
+
+#: ``<template>/static/<file>``: a template name is a plain folder name.
+_TEMPLATE_STATIC = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*/static/[^?#]+")
+
+
+class KitTemplateStaticHandler(KitErrorPages, TemplateStaticFileHandler):
+    """Voila's template static files, answering 404 (not a 500 with a traceback in the log)
+    for an address that is not ``<template>/static/<file>``."""
+
+    def get(self, path: str, include_body: bool = True):
+        if not _TEMPLATE_STATIC.fullmatch(path or "") or path.endswith("/"):
+            raise HTTPError(404)
+        return super().get(path, include_body)
 
 
 class KitVoilaHandler(TornadoVoilaHandler):
@@ -74,6 +118,16 @@ class KitVoilaHandler(TornadoVoilaHandler):
         # Reading ``xsrf_token`` makes tornado set the cookie; XSRF checks stay on.
         self.xsrf_token  # noqa: B018 - property access sets the cookie
         self._kit_notebook = self.notebook_path or path
+        if person is not None and (self._kit_notebook or "").rsplit("/", 1)[-1] == HOME:
+            query = {k: self.get_query_argument(k) for k in ("view", "id", "tag")
+                     if self.get_query_argument(k, None) is not None}
+            missing = await _missing(query)
+            if missing:  # a link to nothing: say so with a 404, and start no kernel
+                self.set_status(404)
+                self.set_header("Content-Type", "text/html; charset=utf-8")
+                self.finish(error_page(404, home=self.settings["msp_learn_home"],
+                                       message=missing))
+                return
         await super().get(path)
 
     def should_use_rendered_notebook(self, notebook_data, pool_size, template_name, theme, args):
@@ -112,6 +166,14 @@ class KitVoila(Voila):
 
     name = "msp-learn-voila"
 
+    @default("log_format")
+    def _kit_log_format(self):
+        return _logs.FILE_FORMAT
+
+    @default("log_datefmt")
+    def _kit_log_datefmt(self):
+        return _logs.FILE_DATEFMT
+
     identity_provider_class = Type(
         default_value=KitIdentityProvider, klass=IdentityProvider, config=True,
         help="Who a request is: the kit's signed sign-in cookie, or the server's token.")
@@ -139,6 +201,8 @@ class KitVoila(Voila):
         if root not in paths:
             os.environ["JUPYTER_PATH"] = os.pathsep.join([root, *paths])
         super().initialize(argv)
+        level = self.log_level
+        _logs.setup(self.log, level if isinstance(level, int) else _logs.level_number(level))
         # The secret that signs cookies and the kernels' identity tokens, kept in the data
         # folder (mode 0600) so sign-ins survive a restart; kernels inherit it.
         from msp_learn.store import data_dir
@@ -178,17 +242,37 @@ class KitVoila(Voila):
                 return await shutdown_all(*args, **kwargs)
 
             manager.shutdown_all = release_then_shutdown_all
+        # No MathJax from a CDN: Voila's page script uses its MathJax 2 plugin (which loads
+        # MathJax from this URL, and without one logs two errors in every page's console)
+        # unless both of these are null; then it uses the MathJax 3 bundled with it.
+        # (Set here: the Voila.mathjax_url trait is deprecated and warns at start-up.)
+        settings["mathjax_url"] = None
+        settings["mathjax_config"] = None
+        # jupyter_server's default ping timeout (3 x the 30 s interval) is longer than the
+        # interval, which tornado refuses with a warning and clamps: ask for what it uses.
+        settings.setdefault("ws_ping_timeout", settings.get("ws_ping_interval", 30000))
+        home = url_path_join(self.server_url, "voila/render", HOME)
+        # Error pages in the kit's look: jupyter_server's (jinja2_env) and Voila's own
+        # (voila_jinja2_env: "You are requesting a page that does not exist!").
+        page = "{{ msp_error_page(status_code) }}"
+        for key in ("voila_jinja2_env", "jinja2_env"):
+            env = settings.get(key)
+            if env is not None and not isinstance(env.loader, jinja2.ChoiceLoader):
+                env.loader = jinja2.ChoiceLoader([jinja2.DictLoader(
+                    {"404.html": page, "403.html": page, "error.html": page}), env.loader])
+                env.globals["msp_error_page"] = lambda code: Markup(error_page(code, home=home))
         owners = KernelOwners()
         owners.hook(manager)
         settings.update(
             msp_learn_secret=self.msp_secret, msp_learn_store=_store,
             msp_learn_kernel_owners=owners, msp_learn_limits=_signin.limiters(),
-            msp_learn_home=url_path_join(self.server_url, "voila/render", HOME),
+            msp_learn_home=home,
             login_url=url_path_join(self.base_url, _signin.SIGN_IN))
         return settings
 
     def init_handlers(self):
         replace = {TornadoVoilaHandler: KitVoilaHandler,
+                   TemplateStaticFileHandler: KitTemplateStaticHandler,
                    VoilaShutdownKernelHandler: KitShutdownHandler,
                    RequestInfoSocketHandler: RefusedHandler}
         handlers = [(spec[0], replace.get(spec[1], spec[1]), *spec[2:])
@@ -207,6 +291,8 @@ class KitVoila(Voila):
                                 {"url": home}))
         # The live workshop's light pages and API (no kernel per learner): one hook.
         handlers[:0] = workshop_handlers(self.server_url)
+        # Last: any other address is a readable 404 (tornado's bare one otherwise).
+        handlers.append((url_path_join(self.server_url, r"/(.*)"), KitNotFoundHandler))
         return handlers
 
 
@@ -223,6 +309,34 @@ def _same(a: str, b: str) -> bool:
         return identity.same_name(a, b)
     except ValueError:
         return False
+
+
+_catalogue_cache: dict = {}
+
+
+async def _missing(query: dict[str, str]) -> str | None:
+    """What the app link ``query`` names that the kit lacks (see ``missing_content``), read
+    against the catalogue loaded off the event loop; a miss reloads a copy older than
+    CATALOGUE_TTL_S first. Content that cannot be loaded never blocks a page: the kernel's
+    own loader then reports it."""
+    if query.get("view", "home") == "home":
+        return None
+    loop = asyncio.get_running_loop()
+    for attempt in range(2):
+        cached = _catalogue_cache.get("catalogue")
+        fresh = cached is not None and time.monotonic() - cached[0] < CATALOGUE_TTL_S
+        if cached is None or (attempt and not fresh):
+            try:
+                from msp_learn.content import load_catalogue
+
+                catalogue = await loop.run_in_executor(None, load_catalogue)
+            except Exception:
+                return None
+            cached = _catalogue_cache["catalogue"] = (time.monotonic(), catalogue)
+        missing = missing_content(query, cached[1])
+        if missing is None or attempt or fresh:
+            return missing
+    return None
 
 
 @functools.cache

@@ -39,6 +39,9 @@ IOPUB_TIMEOUT_S = 120
 #: default 60 s). Cold starts queue behind each other during a burst larger than the pool.
 STARTUP_TIMEOUT_S = 300
 
+#: The levels ``msp-learn serve --log-level`` accepts, quietest last.
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
 
 def default_pool_size(memory_bytes: int | None = None, cores: int | None = None) -> int:
     """The preheated pool ``msp-learn serve`` keeps per app when not told: sized from this
@@ -75,6 +78,7 @@ def voila_argv(
     open_browser: bool = False,
     extra_args: Sequence[str] = (),
     python: str | None = None,
+    log_level: str = "info",
 ) -> list[str]:
     """Return ``[python, -m, msp_learn.server, ...]`` for serving ``apps_dir``.
 
@@ -84,7 +88,8 @@ def voila_argv(
     arriving at once is served from the pool without refills competing for the CPU (measured:
     benchmarks/bench_voila.py); a room that outgrows the pool is refilled at once
     (``_refill.py``). Every option is a plain ``--Class.trait=value`` so ``extra_args``
-    (appended last) can override any of them.
+    (appended last) can override any of them. ``log_level`` is the least the server writes
+    to its output (its log file under ``msp-learn serve``): one of :data:`LOG_LEVELS`.
     """
     if pool_size is None:
         pool_size = default_pool_size()
@@ -94,6 +99,8 @@ def voila_argv(
         raise ValueError("fill_delay must be >= 0")
     if cull_idle_timeout < 0 or cull_interval <= 0:
         raise ValueError("cull_idle_timeout must be >= 0 and cull_interval > 0")
+    if log_level not in LOG_LEVELS:
+        raise ValueError(f"log_level must be one of {', '.join(LOG_LEVELS)}")
     argv = [
         python or sys.executable,
         "-m",
@@ -103,8 +110,9 @@ def voila_argv(
         f"--Voila.port={int(port)}",
         "--Voila.port_retries=0",
         f"--Voila.open_browser={open_browser}",
-        # No remote MathJax (the default comes from a public CDN); the template loads none.
-        "--Voila.mathjax_url=",
+        f"--Voila.log_level={log_level.upper()}",
+        # (No remote MathJax: KitVoila blanks the CDN address and turns Voila's MathJax 2
+        # plugin off; the deprecated --Voila.mathjax_url would print a DeprecationWarning.)
         f"--VoilaConfiguration.template={TEMPLATE_NAME}",
         "--VoilaConfiguration.theme=light",
         "--VoilaConfiguration.strip_sources=True",
@@ -129,6 +137,10 @@ def voila_argv(
         # leave an orphan (about 130 MB) until culled. The server reports it dead at once
         # (the page then says "Connection lost" and reloads) and forgets it.
         "--KernelRestarter.restart_limit=0",
+        # The server and its kernels talk over Unix sockets in the server's private (0700)
+        # connection folder, not over TCP on the loopback: nothing on the machine can listen
+        # in, and kernels no longer warn "running over TCP without encryption".
+        "--KernelManager.transport=ipc",
     ]
     argv.extend(str(arg) for arg in extra_args)
     return argv

@@ -136,6 +136,7 @@ def render(step: str, *, action: str, xsrf: str, next_url: str, name: str = "",
     return (
         "<!DOCTYPE html><html lang='en-GB'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        "<link rel='icon' href='data:,'>"  # no /favicon.ico request (a 404 in the console)
         f"<title>{'Error: ' if errors else ''}{escape(title)} | MSP Learn</title>"
         f"<style>{CSS} .visually-hidden {{ position: absolute; width: 1px; height: 1px; "
         "overflow: hidden; clip: rect(0 0 0 0); }</style></head><body>"

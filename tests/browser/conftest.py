@@ -20,6 +20,7 @@ from .harness import (
     POOL_SIZE,
     REPO,
     SCREENSHOTS,
+    ConsoleLog,
     KitServer,
     axe_violations,
     free_port,
@@ -121,6 +122,13 @@ def anonymous_context(browser, external_requests):
         except Exception:
             pass
     ctx.close()
+
+
+@pytest.fixture
+def console_log(anonymous_context) -> ConsoleLog:
+    """The console messages of every page of this test's browser context (signed in or
+    not); ``console_log.problems()`` lists errors and version-mismatch warnings."""
+    return ConsoleLog(anonymous_context)
 
 
 def learner_name_for(request) -> str:

@@ -124,6 +124,43 @@ class PageWatch:
 
 _WATCHES: dict[int, PageWatch] = {}
 
+#: Console warnings that mean the page's JavaScript packages do not match (module
+#: federation: an extension built for another JupyterLab than the page's).
+VERSION_MISMATCH = ("Unsatisfied version", "No satisfying version", "is not registered")
+
+
+class ConsoleLog:
+    """Every console message and uncaught error of every page of one browser context.
+
+    ``problems()`` is what no kit page may log: any console error or uncaught page error;
+    ``version_warnings()`` the version-mismatch warnings (:data:`VERSION_MISMATCH`).
+    """
+
+    def __init__(self, context):
+        self.messages: list[tuple[str, str, str]] = []  # (page URL, type, text)
+        context.on("page", self._watch)
+        for page in context.pages:
+            self._watch(page)
+
+    def _watch(self, page) -> None:
+        page.on("console", lambda m: self.messages.append((page.url, m.type, m.text)))
+        page.on("pageerror", lambda e: self.messages.append((page.url, "pageerror", str(e))))
+
+    def problems(self) -> list[str]:
+        """Console errors and uncaught page errors: what no kit page may log."""
+        return [f"{kind} on {url}: {text[:400]}" for url, kind, text in self.messages
+                if kind in ("error", "pageerror")]
+
+    def version_warnings(self) -> list[str]:
+        """Widget version-mismatch warnings (a known fault of the pinned stack: see
+        docs/accessibility.md and shared stack notes; Voila 0.5.13's page script carries
+        JupyterLab 4.2.5 while ipywidgets 8.1.9's widget code was built for a newer one)."""
+        return [f"{kind} on {url}: {text[:400]}" for url, kind, text in self.messages
+                if kind == "warning" and any(v in text for v in VERSION_MISMATCH)]
+
+    def clear(self) -> None:
+        self.messages.clear()
+
 
 def watch(page) -> PageWatch:
     """Attach (once) and return the diagnostics recorder of ``page``."""

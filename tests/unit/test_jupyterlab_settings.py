@@ -6,11 +6,11 @@ import json
 import os
 import re
 import subprocess
-import sys
 import time
 import tomllib
 import urllib.request
 
+from msp_learn.lab import lab_argv
 from tests.conftest import ROOT
 
 LAB = ROOT / "jupyter-config" / "lab"
@@ -37,19 +37,32 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def test_msp_learn_lab_uses_the_installed_settings_or_the_kit_copy(tmp_path):
+    """Does `msp-learn lab` give JupyterLab the kit's server settings always, and point it at
+    the kit's lab overrides only where the install did not put them (an editable install)?"""
+    server = json.loads(SERVER.read_text())["LabApp"]
+    argv = lab_argv(["--port=9999"], prefix=str(tmp_path))
+    assert argv[1:3] == ["-m", "jupyterlab"] and argv[-1] == "--port=9999"
+    assert "--LabApp.news_url=None" in argv and server["news_url"] is None
+    assert f"--LabApp.check_for_updates_class={server['check_for_updates_class']}" in argv
+    assert f"--LabApp.app_settings_dir={LAB}" in argv
+    installed = tmp_path / "share" / "jupyter" / "lab" / "settings" / "overrides.d"
+    installed.mkdir(parents=True)
+    (installed / "msp_learn.json").write_text((LAB / "overrides.d" / "msp_learn.json").read_text())
+    assert not any("app_settings_dir" in a for a in lab_argv(prefix=str(tmp_path)))
+
+
 def test_jupyterlab_with_the_kit_settings_asks_nothing_and_fetches_nothing(tmp_path):
-    """Started with the kit's settings, does JupyterLab turn news and update checks off?"""
+    """Started as `msp-learn lab` starts it in an editable install, does JupyterLab turn news
+    and update checks off?"""
     port, token = _free_port(), "kit-settings-test"
     env = {**os.environ, "HOME": str(tmp_path), "JUPYTER_CONFIG_DIR": str(tmp_path / "cfg"),
            "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt")}
-    server = json.loads(SERVER.read_text())["LabApp"]
-    argv = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
-            f"--port={port}", "--ServerApp.port_retries=0", "--ServerApp.ip=127.0.0.1",
-            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={tmp_path}",
-            f"--LabApp.app_settings_dir={LAB}",
-            f"--LabApp.check_for_updates_class={server['check_for_updates_class']}"]
-    if server["news_url"] is None:
-        argv.append("--LabApp.news_url=None")
+    argv = lab_argv(["--no-browser", "--allow-root", f"--port={port}",
+                     "--ServerApp.port_retries=0", "--ServerApp.ip=127.0.0.1",
+                     f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={tmp_path}"],
+                    prefix=str(tmp_path))
+    assert f"--LabApp.app_settings_dir={LAB}" in argv
     proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
 

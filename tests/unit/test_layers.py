@@ -18,7 +18,7 @@ PACKAGE = ROOT / "msp_learn"
 #: The house picture, top row first (keep in step with docs/house.md).
 ROWS: list[set[str]] = [
     {"cli"},
-    {"cli_learner", "cli_workshop", "server", "apps"},
+    {"cli_learner", "cli_workshop", "server", "apps", "lab"},
     {"kernel_request"},
     {"widgets", "grading", "reports", "workshop"},
     {"tracking"},

@@ -28,7 +28,12 @@ def test_defaults_are_local_kit_template_and_culling(tmp_path):
     assert opts["Voila.port"] == ["8866"]
     assert opts["Voila.port_retries"] == ["0"]
     assert opts["Voila.open_browser"] == ["False"]
-    assert opts["Voila.mathjax_url"] == [""]
+    # No MathJax URL on the command line: the trait is deprecated and warns at start-up
+    # (KitVoila blanks it in the settings instead).
+    assert "Voila.mathjax_url" not in opts
+    assert opts["Voila.log_level"] == ["INFO"]
+    # Kernels talk to the server over Unix sockets, never TCP ("without encryption").
+    assert opts["KernelManager.transport"] == ["ipc"]
     assert opts["VoilaConfiguration.template"] == [TEMPLATE_NAME]
     assert opts["VoilaConfiguration.strip_sources"] == ["True"]
     assert opts["VoilaConfiguration.preheat_kernel"] == ["True"]
@@ -166,3 +171,11 @@ def test_a_dead_kernel_is_reported_dead_not_restarted():
     from msp_learn.server._argv import voila_argv
 
     assert "--KernelRestarter.restart_limit=0" in voila_argv(apps_dir=".", pool_size=2)
+
+
+def test_log_level_is_checked_and_passed(tmp_path):
+    """Does the server get the log level asked for, and is an unknown one refused?"""
+    assert _opts(voila_argv(apps_dir=tmp_path, log_level="debug"))["Voila.log_level"] == [
+        "DEBUG"]
+    with pytest.raises(ValueError, match="log_level must be one of"):
+        voila_argv(apps_dir=tmp_path, log_level="loud")
