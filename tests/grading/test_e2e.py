@@ -429,3 +429,39 @@ def test_export_has_every_learner(cycle):
     rows = list(csv.DictReader((cycle["course"] / "grades.csv").open()))
     students = {r["student_id"] for r in rows}
     assert set(cycle["learners"]) <= students
+
+
+def test_a_lead_reports_on_the_cycles_gradebook(cycle, tmp_path):
+    """Does `msp-learn report` on this real cycle's course write the HTML, Excel and CSV
+    report, with each learner's assessed marks equal to the gradebook's, item by item, and
+    the learners' myth answers read from their answers files?"""
+    import csv
+
+    from msp_learn import reports
+
+    course, out = cycle["course"], tmp_path / "report"
+    learners = tmp_path / "learners.csv"
+    with learners.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "name", "team", "role"])
+        for n, student in enumerate(sorted(cycle["learners"])):
+            w.writerow([student, f"Learner {n}", "North" if n % 2 else "South", "Social worker"])
+    store = f"sqlite:///{tmp_path / 'kit.sqlite'}"  # the kit's store: nobody practised here
+    done = subprocess.run([sys.executable, "-m", "msp_learn.cli", "report", "--out", str(out),
+                           "--course", str(course), "--learners", str(learners),
+                           "--store", store], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    for name in ("report.html", "report.xlsx"):
+        assert (out / name).stat().st_size > 1000, name
+    assert any((out / "csv").glob("*.csv"))
+    data = reports.load(course=course, store_url=store, learners_file=learners)
+    got = {(r.learner, r.assignment, r.item): r.score for r in data.grades.itertuples()}
+    for assignment in ("myths", "risk"):
+        for student, cells in _grades(course, assignment).items():
+            for cell, score in cells.items():
+                if score is not None:
+                    assert got[(student, assignment, cell)] == pytest.approx(score), (
+                        student, assignment, cell)
+    assessed = data.answers[data.answers.source == "assessed"]
+    assert set(assessed.learner.astype(str)) & set(cycle["learners"]), "no answers file read"
