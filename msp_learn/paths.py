@@ -55,13 +55,6 @@ def content_paths(root: Path | None = None) -> list[Path]:
     return [root / d for d in CONTENT_DIRS if (root / d).is_dir()]
 
 
-def reference_paths() -> list[Path]:
-    """Every content folder of the kit and the overlay. Kept for older callers: prefer
-    :func:`msp_learn.content.load_catalogue`, which loads both."""
-    overlay = overlay_root()
-    return content_paths() + (content_paths(overlay) if overlay else [])
-
-
 def new_content_root() -> Path:
     """Where ``msp-learn new`` writes: ``MSP_LEARN_CONTENT``, else the current folder."""
     if os.environ.get(ENV):

@@ -8,10 +8,6 @@ with the kit and the overlay as their context.
 
 from __future__ import annotations
 
-import os
-import warnings
-from collections.abc import Iterable
-
 from msp_learn.content.catalogue import (
     CATALOGUE_STEPS,
     Catalogue,
@@ -26,15 +22,3 @@ from msp_learn.content.steps import FILE_STEPS
 __all__ = ["CATALOGUE_STEPS", "FILE_STEPS", "Catalogue", "LoadedFile", "Problem", "discover",
            "load_catalogue", "load_file"]
 
-
-def load_default() -> Catalogue:
-    """Deprecated: call :func:`load_catalogue` (this is the same call)."""
-    warnings.warn("load_default() is load_catalogue()", DeprecationWarning, stacklevel=2)
-    return load_catalogue()
-
-
-def load_paths(paths: Iterable[str | os.PathLike], *, references=()) -> Catalogue:
-    """Deprecated: call ``load_catalogue(paths)``, whose context (the kit and the overlay)
-    replaces ``references``."""
-    warnings.warn("load_paths(paths) is load_catalogue(paths)", DeprecationWarning, stacklevel=2)
-    return load_catalogue(paths)
