@@ -812,16 +812,19 @@ def load(*, course: str | os.PathLike | None = None, store_url: str | None = Non
         gradebook_url: extra: nbgrader's ``db_url`` when it is not ``<course>/gradebook.db``.
         roles: extra: the roles the learners file may use (others are kept, with a warning).
     """
-    from msp_learn.content import load_catalogue
+    from msp_learn.content import Catalogue, load_catalogue
 
     problems: list[Problem] = []
     sources: dict[str, str] = {}
     course = Path(course) if course is not None else None
-    if catalogue is None:
-        catalogue = load_catalogue()
-    catalogues = [catalogue]
+    assessed = None
     if course is not None and (course / "assessed").is_dir():
-        catalogues.insert(0, load_catalogue([course / "assessed"]))
+        assessed = load_catalogue([course / "assessed"])
+    if catalogue is None:
+        # The assessed items' context is the kit and the overlay, loaded once already.
+        catalogue = (Catalogue(assessed.context) if assessed is not None
+                     else load_catalogue())
+    catalogues = [catalogue] if assessed is None else [assessed, catalogue]
     content = _Content(catalogues)
     items, structure, case_endings = content.tables()
 
