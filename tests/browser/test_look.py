@@ -226,11 +226,15 @@ def reads_in_full(page, screenshot, label: str, axe=None) -> None:
     assert not problems, f"{label} does not read in full:\n" + "\n".join(problems)
 
 
-def test_the_gallery_and_the_not_found_page_read_in_full(page, open_app_in, screenshot, axe):
-    """Does the gallery (and a link to nothing) read in full, in one look, at both widths?"""
+def test_the_gallery_and_the_not_found_page_read_in_full(page, open_app_in, screenshot, axe,
+                                                          kit_server):
+    """Does the gallery (and a link to nothing, answered 404 by the server) read in full, in
+    one look, at both widths?"""
     open_app_in(page, "voila/render/app.ipynb", ".msp-home")
     reads_in_full(page, screenshot, "gallery", axe)
-    open_app_in(page, app("case_study", id="no-such-case"), ".msp-missing")
+    response = page.goto(kit_server.url + app("case_study", id="no-such-case"))
+    assert response is not None and response.status == 404
+    page.locator("main h1").wait_for()
     reads_in_full(page, screenshot, "not-found", axe)
 
 

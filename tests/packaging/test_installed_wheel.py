@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import selectors
 import shutil
 import signal
@@ -125,8 +126,9 @@ def _wait_for_url(proc: subprocess.Popen, timeout: float) -> str:
         if not line:
             break
         seen.append(line)
-        if line.startswith("MSP Learn apps: "):
-            return line.split()[3]
+        found = re.search(r"Open (http\S+) in a web browser", line)
+        if found:
+            return found.group(1)
     raise AssertionError("serve printed no address:\n" + "".join(seen))
 
 
