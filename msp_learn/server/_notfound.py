@@ -67,6 +67,6 @@ def error_page(status: int, *, home: str, message: str | None = None) -> str:
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         "<link rel='icon' href='data:,'>"  # no /favicon.ico request (a 404 in the console)
         f"<title>{escape(title)} | MSP Learn</title><style>{_signin_page.CSS}</style></head>"
-        "<body><header>MSP Learn: Making Safeguarding Personal</header><main id='main'>"
+        "<body><header><p>MSP Learn: Making Safeguarding Personal</p></header><main id='main'>"
         f"<h1>{escape(title)}</h1><p>{escape(text)}</p>"
         f"<p><a href='{escape(home)}'>Go to the gallery</a></p></main></body></html>")
