@@ -152,9 +152,8 @@ class ConsoleLog:
                 if kind in ("error", "pageerror")]
 
     def version_warnings(self) -> list[str]:
-        """Widget version-mismatch warnings (a known fault of the pinned stack: see
-        docs/accessibility.md and shared stack notes; Voila 0.5.13's page script carries
-        JupyterLab 4.2.5 while ipywidgets 8.1.9's widget code was built for a newer one)."""
+        """Widget version-mismatch warnings: an extension built for another JupyterLab
+        than the one Voila's page carries (the pins in pyproject.toml keep them agreed)."""
         return [f"{kind} on {url}: {text[:400]}" for url, kind, text in self.messages
                 if kind == "warning" and any(v in text for v in VERSION_MISMATCH)]
 
