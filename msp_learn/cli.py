@@ -259,9 +259,6 @@ def cmd_report(args: argparse.Namespace) -> int:
     since, until = _date(args.since, "--since"), _date(args.until, "--until")
     if since and until and since > until:
         raise UsageError(f"--since {since} is after --until {until}")
-    if not hasattr(reports, "load") or not hasattr(reports, "sections"):
-        raise UsageError("this version of msp-learn cannot read report data yet "
-                         "(msp_learn.reports.load and sections are missing)")
     store_url = args.store
     if store_url is None:
         from msp_learn.store import default_url
@@ -287,8 +284,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     if problems:
         print(f"{len(problems)} problem{'s' * (len(problems) != 1)} in the data (listed above "
               "and at the top of the report).", file=sys.stderr)
+    tables = [Path(p) for p in written if Path(p).suffix == ".csv"]
     for path in written:
-        print(f"wrote {path}")
+        if Path(path).suffix != ".csv":
+            print(f"wrote {path}")
+    if tables:
+        folders = {p.parent for p in tables}
+        where = folders.pop() if len(folders) == 1 else out
+        print(f"wrote {len(tables)} CSV file{'s' * (len(tables) != 1)} (one per table) in {where}")
     return 0
 
 

@@ -15,9 +15,6 @@ from tests.conftest import kit_catalogue
 from .harness import describe_violations, sign_in
 
 pytestmark = pytest.mark.browser
-needs_data = pytest.mark.skipif(
-    not hasattr(reports, "load") or not hasattr(reports, "sections"),
-    reason="reports.load/sections (the data half) not on this branch")
 
 DASHBOARD = "voila/render/app.ipynb?view=reports"
 
@@ -62,7 +59,6 @@ def report_data(store_url, data_dir):
     (data_dir / "learners.csv").unlink(missing_ok=True)
 
 
-@needs_data
 def test_a_lead_filters_the_dashboard(browser, kit_server, report_data, open_app_in, axe,
                                       screenshot, external_requests):
     """Does a lead see the dashboard with plots and tables, change the team filter and get
@@ -108,7 +104,6 @@ def test_a_lead_filters_the_dashboard(browser, kit_server, report_data, open_app
         ctx.close()
 
 
-@needs_data
 def test_a_learner_is_refused_the_dashboard(anonymous_context, kit_server, report_data,
                                             screenshot):
     """Is a signed-in learner refused with HTTP 403 and a page saying only workforce leads
