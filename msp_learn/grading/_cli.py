@@ -38,21 +38,24 @@ def cmd_comments(args: argparse.Namespace) -> int:
 
 
 def cmd_mark(args: argparse.Namespace) -> int:
-    from nbgrader.api import MissingEntry
+    from pathlib import Path
 
     from msp_learn.grading import CourseError
     from msp_learn.grading._gradebook import mark_task
 
-    try:
-        text = mark_task(args.course, args.assignment, args.student, args.cell,
-                         score=args.score, comments=args.use or [], text=args.text or "")
-    except KeyError as exc:
-        raise CourseError(str(exc.args[0])) from None
-    except MissingEntry:
-        raise CourseError(f"no grade '{args.cell}' for student '{args.student}' in "
-                          f"'{args.assignment}': has it been autograded? (cells are named "
-                          "rubric-voice, rubric-outcomes, ...)") from None
-    print(f"marked {args.cell} for {args.student}" + (f": {text}" if text else ""))
+    if args.score is None and not args.use and not args.text:
+        raise CourseError("nothing to mark: give --score, --use or --text (or several)")
+    folder = Path(args.course).expanduser().resolve()
+    if not (folder / "gradebook.db").is_file():
+        raise CourseError(f"no gradebook.db in {folder}: run this in the course folder, or "
+                          "pass --course COURSE_DIR")
+    done = mark_task(folder, args.assignment, args.student, args.cell, score=args.score,
+                     comments=args.use or [], text=args.text or "")
+    score = "not scored yet" if done.score is None else f"{done.score:g} / {done.max_score:g}"
+    print(f"marked {done.cell} of {args.assignment} for {args.student}: {score}")
+    if done.comment:
+        print("comment:\n" + "\n".join(f"  {line}" if line else ""
+                                         for line in done.comment.splitlines()))
     return 0
 
 
@@ -112,7 +115,8 @@ def add_commands(sub) -> None:
     p.add_argument("assignment", help="assignment id, e.g. myths")
     p.add_argument("student", help="learner's id")
     p.add_argument("cell", help="rubric cell, e.g. rubric-outcomes")
-    p.add_argument("--score", type=float, help="points for this criterion (0, 1 or 2)")
+    p.add_argument("--score", type=float,
+                   help="points for this criterion: 0 to its points (rubric cells: 0, 1 or 2)")
     p.add_argument("--use", action="append", metavar="ID",
                    help="a comment from the bank by id (repeat for more); see 'course comments'")
     p.add_argument("--text", help="your own comment, after any bank comments")

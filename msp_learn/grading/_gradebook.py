@@ -6,7 +6,9 @@ nbgrader stays the record: everything is written through nbgrader; this only rea
 
 from __future__ import annotations
 
+import math
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
 ITEM_GRADES = """
@@ -36,24 +38,59 @@ def item_grades(course: str | Path, assignment: str) -> list[dict]:
         con.close()
 
 
+@dataclass(frozen=True)
+class Mark:
+    """What ``mark_task`` wrote: the cell, its score now (None if still unmarked), the most
+    it can score, and the comment written ('' if none)."""
+
+    cell: str
+    score: float | None
+    max_score: float
+    comment: str
+
+
 def mark_task(course: str | Path, assignment: str, student: str, cell: str, *,
-              score: float | None = None, comments: list[str] = (), text: str = "") -> str:
+              score: float | None = None, comments: list[str] = (), text: str = "") -> Mark:
     """What an assessor does in the formgrader, through nbgrader's own Gradebook: a manual
     score and a comment (bank comments by id, e.g. 'O2', then any text of their own).
 
-    Returns the comment written. Raises KeyError (plain message) for an unknown bank id, and
-    nbgrader's MissingEntry when the submission or cell does not exist.
+    Raises CourseError, with a plain message and nothing written, when the course has no
+    gradebook (none is made), the learner has no autograded submission of the assignment,
+    the cell is not one of its cells, the score is outside 0 to the cell's points, or a bank
+    id is unknown.
     """
-    from nbgrader.api import Gradebook
+    from nbgrader.api import Gradebook, MissingEntry
 
+    from msp_learn.grading._course import CourseError
     from msp_learn.grading._rubric import rubric
+    from msp_learn.grading._tune import gradebook_path
 
     bank = rubric()
-    comment = "\n\n".join([bank.comment(c).text for c in comments] + ([text] if text else []))
-    db = Path(course).resolve() / "gradebook.db"
+    try:
+        parts = [bank.comment(c).text for c in comments]
+    except KeyError as exc:
+        raise CourseError(str(exc.args[0])) from None
+    comment = "\n\n".join(parts + ([text] if text else []))
+    db = gradebook_path(Path(course).resolve())  # never let nbgrader make an empty one
     with Gradebook(f"sqlite:///{db}") as gb:
-        notebook = gb.find_submission_notebook(assignment, assignment, student)
-        grade = gb.find_grade(cell, notebook.name, assignment, student)
+        try:
+            notebook = gb.find_submission_notebook(assignment, assignment, student)
+        except MissingEntry:
+            raise CourseError(f"no autograded submission of '{assignment}' by '{student}': "
+                              "check the assignment and the learner's id (as in 'nbgrader "
+                              f"export'), and run 'nbgrader autograde {assignment}' after "
+                              "'nbgrader collect'") from None
+        try:
+            grade = gb.find_grade(cell, notebook.name, assignment, student)
+        except MissingEntry:
+            cells = sorted(g.cell.name for g in notebook.grades)
+            rubric_cells = [c for c in cells if c.startswith("rubric-")] or cells
+            raise CourseError(f"'{assignment}' has no cell '{cell}'; its rubric cells are: "
+                              f"{', '.join(rubric_cells)}") from None
+        most = float(grade.max_score)
+        if score is not None and not (math.isfinite(score) and 0 <= score <= most):
+            raise CourseError(f"--score {score:g} is not possible for {cell}: give a score "
+                              f"from 0 to {most:g}")
         if score is not None:
             grade.manual_score = float(score)
             grade.needs_manual_grade = False
@@ -61,4 +98,4 @@ def mark_task(course: str | Path, assignment: str, student: str, cell: str, *,
             record = gb.find_comment(cell, notebook.name, assignment, student)
             record.manual_comment = comment
         gb.db.commit()
-    return comment
+        return Mark(cell, grade.score if not grade.needs_manual_grade else None, most, comment)
