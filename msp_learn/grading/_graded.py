@@ -107,5 +107,6 @@ def comment_bank_html() -> str:
     rows = "".join(f"<li><b>{escape(c.id)}</b> ({escape(c.criterion)}): {escape(c.text)}</li>"
                    for c in rubric().comments)
     return (f'<div class="{ASSESSOR_ONLY}"><p><b>For assessors: comments you can reuse</b> '
-            "(copy into the comment box, or use <code>msp-learn course comment</code>)</p>"
+            "(copy one into the comment box, or give its id to <code>msp-learn course mark "
+            "--use</code>)</p>"
             f"<ul>{rows}</ul></div>")
