@@ -51,8 +51,8 @@ from nbgrader.preprocessors import (CheckCellMetadata, ClearHiddenTests, ClearOu
                                     OverwriteKernelspec)
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 
-from msp_learn.grading.preprocessors import (FeedbackCleanup, RestoreReleasedCells,
-                                             set_aside_unreadable)
+from msp_learn.grading.preprocessors import (FeedbackCleanup, GradeWithoutViews,
+                                             RestoreReleasedCells, set_aside_unreadable)
 from msp_learn.grading import template_dirs
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -71,8 +71,11 @@ c.CsvExportPlugin.to = "grades.csv"       # where `nbgrader export` writes
 # the hidden tests put back by OverwriteCells; a damaged notebook is set aside first.
 # (OverwriteCells.add_missing_cells stays off: in 0.9.6 it fails when the cell before a missing
 # one is a read-only cell; RestoreReleasedCells puts missing cells back instead.)
+# GradeWithoutViews leaves the display cells unrun (they show nothing while grading) and writes
+# the assessor's copy of the written answers itself: the kernel runs the autograder tests.
 c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec,
-                                      RestoreReleasedCells, OverwriteCells, CheckCellMetadata]
+                                      RestoreReleasedCells, OverwriteCells, GradeWithoutViews,
+                                      CheckCellMetadata]
 c.Autograde.pre_convert_hook = set_aside_unreadable
 
 # Feedback: grades first, then plain errors and no widgets, then hidden tests removed, with

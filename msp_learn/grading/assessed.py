@@ -23,7 +23,6 @@ from IPython.display import HTML, display
 
 from msp_learn.grading import _marking
 from msp_learn.grading._answers import AnswersFileTracker, answers_path, read_answers
-from msp_learn.html import escape
 
 ASSESSOR_ONLY = "msp-assessor-only"  # marks outputs the feedback leaves out
 VIEWS: dict[str, object] = {}  # the views shown in this kernel, by 'kind:ident' (for tests)
@@ -166,27 +165,7 @@ def for_assessor(ident: str, prompts: list[dict], *, path_of: str | None = None)
         print("Your written answers are saved. An assessor will read them." if state else
               "You have not written anything yet.")
         return
-    state, problem = _state("written", ident)
-    if problem:
-        print(f"Note: {problem}")
-    answers = (state or {}).get("answers")
-    answers = answers if isinstance(answers, dict) else {}
-    if path_of:
-        case_state, _ = _state("case", path_of)
-        path = (case_state or {}).get("path")
-        print("Path through the case study: " + (" -> ".join(map(str, path)) if isinstance(
-            path, list) and path else "not recorded"))
-    for p in prompts:
-        text = str(answers.get(p["id"]) or "").strip()
-        print(f"\n{p['text']}\n{text if text else '(no answer written)'}")
-    _comment_bank()
+    from msp_learn.grading import _graded
 
-
-def _comment_bank() -> None:
-    from msp_learn.grading._rubric import rubric
-
-    rows = "".join(f"<li><b>{escape(c.id)}</b> ({escape(c.criterion)}): {escape(c.text)}</li>"
-                   for c in rubric().comments)
-    display(HTML(f'<div class="{ASSESSOR_ONLY}"><p><b>For assessors: comments you can reuse'
-                 f"</b> (copy into the comment box, or use <code>msp-learn course comment"
-                 f"</code>)</p><ul>{rows}</ul></div>"), metadata={ASSESSOR_ONLY: True})
+    print(_graded.assessor_text(read_answers(answers_path()), ident, prompts, path_of), end="")
+    display(HTML(_graded.comment_bank_html()), metadata={ASSESSOR_ONLY: True})

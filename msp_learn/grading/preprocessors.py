@@ -1,5 +1,5 @@
-"""nbgrader steps the kit adds: a sanitize step before grading, a clean-up step for feedback,
-and a hook that sets aside a notebook that cannot be read.
+"""nbgrader steps the kit adds: two sanitize steps before grading, a clean-up step for
+feedback, and a hook that sets aside a notebook that cannot be read.
 
 ``course init`` writes these into ``nbgrader_config.py``:
 
@@ -19,11 +19,16 @@ import shutil
 from pathlib import Path
 
 import nbformat
+from nbgrader import utils
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
-ASSESSOR_ONLY = "msp-assessor-only"  # the same marker as msp_learn.grading.assessed
+from msp_learn.grading import _graded
+from msp_learn.grading._answers import answers_path, read_answers
+
+ASSESSOR_ONLY = _graded.ASSESSOR_ONLY  # the same marker as msp_learn.grading.assessed
+SKIP = "skip-execution"  # the tag nbclient's Execute leaves unrun (skip_cells_with_tag)
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
@@ -89,6 +94,53 @@ class RestoreReleasedCells(NbGraderPreprocessor):
                 self.log.warning(text.format(n=n))
                 nb.cells.insert(0, note_cell(text.format(n=n)))
         return nb, resources
+
+
+class GradeWithoutViews(NbGraderPreprocessor):
+    """Run in the kernel only what grading needs: the autograder tests.
+
+    A display cell (``assessed.myth`` and the like) shows nothing during autograde, so it is
+    tagged to be left unrun. A ``for_assessor`` cell gets its output here, in the nbgrader
+    process: the written answers from the submission's answers file and the comment bank,
+    the same text the kernel would print, and is left unrun too. A cell not in the generated
+    form runs as usual, and a skip tag already on any cell is removed first, so a learner
+    cannot keep an autograder test from running.
+    """
+
+    def preprocess(self, nb, resources):
+        folder = Path(resources.get("metadata", {}).get("path") or ".")
+        read = None
+        for cell in nb.cells:
+            tags = cell.metadata.get("tags")
+            if isinstance(tags, list) and SKIP in tags:
+                cell.metadata["tags"] = [t for t in tags if t != SKIP]
+            if cell.cell_type != "code" or utils.is_grade(cell):
+                continue
+            try:
+                if _graded.shows_nothing_when_graded(cell.source):
+                    cell.outputs = []
+                elif (call := _graded.for_assessor_call(cell.source)) is not None:
+                    read = read or read_answers(answers_path(folder))
+                    cell.outputs = _assessor_outputs(read, *call)
+                else:
+                    continue
+            except Exception:  # noqa: BLE001 - the kernel runs the cell instead
+                self.log.warning("Cell %s is run by the kernel (not recognised)",
+                                 cell.metadata.get("nbgrader", {}).get("grade_id"))
+                continue
+            cell.metadata.setdefault("tags", []).append(SKIP)
+        return nb, resources
+
+
+def _assessor_outputs(read, ident: str, prompts: list[dict], path_of: str | None) -> list:
+    """The outputs ``assessed.for_assessor`` gives during autograde: text, then the bank."""
+    text = _graded.assessor_text(read, ident, prompts, path_of)
+    outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)] if text else []
+    outputs.append(nbformat.v4.new_output(
+        "display_data", data={"text/html": _graded.comment_bank_html(),
+                              "text/plain": "<IPython.core.display.HTML object>"},
+        metadata={ASSESSOR_ONLY: True}))
+    return outputs
 
 
 def _assessor_only(output) -> bool:

@@ -35,7 +35,7 @@ def test_init_writes_the_kits_nbgrader_settings(tmp_path):
     """Does course init write a config with the kit's preprocessors, exchange and timeouts?"""
     init_course(tmp_path / "c", course_id="team-a", timeout=90)
     text = (tmp_path / "c" / "nbgrader_config.py").read_text()
-    for needle in ("RestoreReleasedCells", "FeedbackCleanup", "ClearHiddenTests",
+    for needle in ("RestoreReleasedCells", "GradeWithoutViews", "FeedbackCleanup", "ClearHiddenTests",
                    "c.CollectApp.check_owner = False", "c.Execute.timeout = 90", "'team-a'",
                    "set_aside_unreadable"):
         assert needle in text
