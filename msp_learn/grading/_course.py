@@ -86,8 +86,9 @@ c.Autograde.exclude_overwriting = never_overwritten(HERE)
 
 # Feedback: grades first, then plain errors and no widgets, then hidden tests removed, in the
 # kit's feedback page (templates/feedback/index.html.j2: what the learner reads, no code, no
-# prompts, no MathJax from a CDN). GenerateFeedback picks the "feedback" template itself; naming it here would give the
-# formgrader (which reads this file too) the feedback page instead of its grading page.
+# prompts, no MathJax from a CDN). GenerateFeedback picks the "feedback" template itself;
+# naming it here would give the formgrader (which reads this file too) the feedback page
+# instead of its grading page.
 c.GenerateFeedback.preprocessors = [GetGrades, FeedbackCleanup, ClearHiddenTestsForFeedback,
                                     CSSHTMLHeaderPreprocessor]
 c.HTMLExporter.extra_template_basedirs = template_dirs()
