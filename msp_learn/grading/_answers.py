@@ -77,11 +77,17 @@ def answers_path(folder: str | os.PathLike | None = None) -> Path:
 def course_copy(folder: str | os.PathLike) -> str | None:
     """'source' or 'release' when ``folder`` is a course's own copy of an assignment: its
     parent is named so and its grandparent holds the course's ``nbgrader_config.py`` or
-    ``course.yaml``. None for any other folder (a learner's, a submission's)."""
+    ``course.yaml``; 'outbound' for the released copy in nbgrader's exchange
+    (``EXCHANGE/COURSE_ID/outbound/ID``, beside ``inbound/``), which every learner fetches.
+    None for any other folder (a learner's, a submission's)."""
     try:
         folder = Path(folder).resolve()
         parent = folder.parent
-        if parent.name not in COURSE_COPIES or parent == folder:
+        if parent == folder:
+            return None
+        if parent.name == "outbound" and (parent.parent / "inbound").is_dir():
+            return "outbound"
+        if parent.name not in COURSE_COPIES:
             return None
         course = parent.parent
         return parent.name if any((course / m).is_file() for m in COURSE_MARKERS) else None

@@ -47,6 +47,11 @@ def test_the_course_copies_are_told_apart_from_everyone_elses_folders(course, tm
     (yaml_only / "release" / "x").mkdir(parents=True)
     (yaml_only / "course.yaml").write_text("course_id: c\n")
     assert course_copy(yaml_only / "release" / "x") == "release"
+    exchange = tmp_path / "exchange" / "c1"  # the release every learner fetches
+    for sub in ("inbound", "outbound/myths"):
+        (exchange / sub).mkdir(parents=True)
+    assert course_copy(exchange / "outbound" / "myths") == "outbound"
+    assert course_copy(tmp_path / "home" / "outbound") is None
     link = tmp_path / "elsewhere"
     link.symlink_to(course / "release" / "myths")
     assert course_copy(link) == "release"  # found through a link too
