@@ -31,8 +31,9 @@ def __getattr__(name: str):
 def template_dirs() -> list[str]:
     """nbconvert template base folders for feedback: the kit's first, then nbgrader's.
 
-    The kit's ``feedback/`` folder holds only ``mathjax.html.j2`` (no MathJax from a CDN);
-    nbgrader's feedback page is found behind it.
+    The kit's ``feedback/`` folder holds the feedback page (``index.html.j2``: what the learner
+    reads, no code or prompts, nothing from a CDN) and ``mathjax.html.j2`` (no MathJax);
+    nbgrader's folder stays behind it for anything the kit's does not define.
     """
     from importlib import resources
     from pathlib import Path

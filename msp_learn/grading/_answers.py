@@ -8,10 +8,16 @@ only channel that works in JupyterLab and Voila alike is a file in the assignmen
 ``commit(event, state) -> Snapshot``) so it can move into ``msp_learn.tracking`` later.
 Every write is atomic (a temporary file, then ``os.replace``). Nothing is written until the
 learner acts: building a view only reads.
+
+Nothing is ever written in a course's own copy of an assignment (``COURSE/source/ID`` or
+``COURSE/release/ID``, see :func:`course_copy`): ``nbgrader release_assignment`` would send
+that file to every learner, and autograde copies the source folder's files over each
+submission. There the answers are kept in this process only (``keeps_work`` is False).
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import tempfile
@@ -22,6 +28,15 @@ from pathlib import Path
 FILENAME = "answers.json"
 FORMAT = 1
 MAX_EVENTS = 50  # per activity: enough to see what happened, small enough to stay readable
+COURSE_COPIES = ("source", "release")  # nbgrader's folders of the course's own copies
+COURSE_MARKERS = ("nbgrader_config.py", "course.yaml")  # what a course folder holds
+COURSE_COPY_NOTE = (
+    "This is the course's own copy of the assignment (in {where}/), so nothing you answer "
+    "here is saved: the answers work while this notebook runs and are then gone. (A saved "
+    "answers file here would be released to every learner, or copied over their answers at "
+    "grading.) To try the assignment as a learner does, fetch it with 'nbgrader "
+    "fetch_assignment', or copy the folder somewhere outside the course.")
+_MEMORY: dict[str, dict] = {}  # answers kept in this process for course copies, by file
 
 
 class StaleError(RuntimeError):
@@ -59,9 +74,67 @@ def answers_path(folder: str | os.PathLike | None = None) -> Path:
     return Path(folder or os.getcwd()) / FILENAME
 
 
+def course_copy(folder: str | os.PathLike) -> str | None:
+    """'source' or 'release' when ``folder`` is a course's own copy of an assignment: its
+    parent is named so and its grandparent holds the course's ``nbgrader_config.py`` or
+    ``course.yaml``; 'outbound' for the released copy in nbgrader's exchange
+    (``EXCHANGE/COURSE_ID/outbound/ID``, beside ``inbound/``), which every learner fetches.
+    None for any other folder (a learner's, a submission's)."""
+    try:
+        folder = Path(folder).resolve()
+        parent = folder.parent
+        if parent == folder:
+            return None
+        if parent.name == "outbound" and (parent.parent / "inbound").is_dir():
+            return "outbound"
+        if parent.name not in COURSE_COPIES:
+            return None
+        course = parent.parent
+        return parent.name if any((course / m).is_file() for m in COURSE_MARKERS) else None
+    except (OSError, RuntimeError, ValueError):  # an unreadable folder is nobody's course
+        return None
+
+
+def never_overwritten(course: str | os.PathLike) -> dict[str, list[str]]:
+    """``Autograde.exclude_overwriting`` for a course: the answers file of every assignment
+    in ``source/``. Autograde copies each non-notebook file of ``source/<id>/`` over the
+    submission; without this a stray answers file there replaces every learner's answers."""
+    source = Path(course) / COURSE_COPIES[0]
+    try:
+        return {d.name: [FILENAME] for d in sorted(source.iterdir()) if d.is_dir()}
+    except OSError:  # no source/ yet: nothing to copy over anything
+        return {}
+
+
+def stray_answers(course: str | os.PathLike) -> list[Path]:
+    """Answers files (and any set aside) in the course's own copies of its assignments,
+    ``source/<id>/`` and ``release/<id>/``: none should ever exist."""
+    found = []
+    for where in COURSE_COPIES:
+        folder = Path(course) / where
+        if folder.is_dir():
+            for d in sorted(p for p in folder.iterdir() if p.is_dir()):
+                found += sorted(d.glob(f"{FILENAME}*"))
+    return found
+
+
+def _memory_key(path: Path) -> str:
+    try:
+        return str(path.resolve())
+    except (OSError, RuntimeError):
+        return str(path.absolute())
+
+
 def read_answers(path: str | os.PathLike) -> AnswersRead:
-    """Read an answers file without ever raising: a problem comes back as plain English."""
+    """Read an answers file without ever raising: a problem comes back as plain English.
+
+    In a course's own copy (:func:`course_copy`) this reads what was answered in this
+    process, never a file there.
+    """
     path = Path(path)
+    if course_copy(path.parent):
+        return AnswersRead(copy.deepcopy(_MEMORY.get(_memory_key(path), {})).get(
+            "activities", {}))
     if not path.exists():
         return AnswersRead({}, f"No answers file ({path.name}) was found in the assignment "
                                "folder, so no answers were recorded.")
@@ -106,9 +179,13 @@ class AnswersFileTracker:
         self.assignment = assignment
         self.path = Path(path) if path is not None else answers_path()
         self._version = 0
+        self.copy_of_course = course_copy(self.path.parent)  # 'source', 'release' or None
+        self.keeps_work = self.copy_of_course is None  # False: answers are never written
 
     def _read_all(self) -> dict | None:
         """The whole file's data, or None when it is missing or unreadable."""
+        if not self.keeps_work:
+            return copy.deepcopy(_MEMORY.get(_memory_key(self.path)))
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, ValueError):
@@ -131,11 +208,12 @@ class AnswersFileTracker:
         """Record ``event`` and, with ``state``, the activity's new state (version + 1).
 
         Raises StaleError when the file holds a newer version than this tracker loaded.
-        An unreadable file is moved aside (never deleted) and a fresh one started.
+        An unreadable file is moved aside (never deleted) and a fresh one started. In a
+        course's own copy nothing is written: the answers are kept in this process.
         """
         data = self._read_all()
         if data is None:
-            if self.path.exists():
+            if self.keeps_work and self.path.exists():
                 stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
                 os.replace(self.path, self.path.with_name(f"{self.path.name}.unreadable-{stamp}"))
             data = {"format": FORMAT, "assignment": self.assignment, "activities": {}}
@@ -151,6 +229,9 @@ class AnswersFileTracker:
         new = {"version": current + 1, "events": events,
                "state": dict(state) if state is not None else entry.get("state")}
         data["activities"][self.key] = new
-        _write_atomic(self.path, data)
+        if self.keeps_work:
+            _write_atomic(self.path, data)
+        else:
+            _MEMORY[_memory_key(self.path)] = data
         self._version = current + 1
         return Snapshot(new["state"], self._version)

@@ -27,11 +27,15 @@ import nbformat
 
 from msp_learn.content import Catalogue, load_catalogue
 from msp_learn.grading import _cells as C
+from msp_learn.grading._answers import stray_answers
+from msp_learn.grading._case_path import route_of
 from msp_learn.grading._course import AssignmentSpec, CourseError, load_course
 from msp_learn.grading._rubric import rubric
 
 RECORD = ".msp-build.json"  # at the course root (never in source/, which nbgrader releases)
 RISK_POINTS = {"likelihood": 1, "impact": 1, "level": 2}
+RISK_LABELS = {"likelihood": "how likely harm is", "impact": "how serious it would be",
+               "level": "overall level of risk"}
 
 
 @dataclass
@@ -88,7 +92,7 @@ def _myths(b: Build) -> None:
             f"test-myth-{ident}", f"assessed.recorded('myth', {ident!r})",
             f"assessed.check_verdict({ident!r}, key={key!r}, points={b.spec.points_per_item}, "
             f"reality={item.reality.strip()!r}, why={item.why_it_matters.strip()!r})",
-            b.spec.points_per_item))
+            b.spec.points_per_item, label=f"Statement {n}: {item.statement}"))
 
 
 def _risks(b: Build) -> None:
@@ -101,12 +105,14 @@ def _risks(b: Build) -> None:
             b.cells.append(C.test(
                 f"test-risk-{ident}-{fld}", f"assessed.recorded('risk', {ident!r})",
                 f"assessed.check_rating({ident!r}, {fld!r}, key={getattr(s.factors, fld)}, "
-                f"points={RISK_POINTS[fld]})", RISK_POINTS[fld]))
+                f"points={RISK_POINTS[fld]})", RISK_POINTS[fld],
+                label=f"Situation {n}, {s.title}: {RISK_LABELS[fld]}"))
         b.cells.append(C.test(
             f"test-risk-{ident}-level", f"assessed.recorded('risk', {ident!r})",
             f"assessed.check_level({ident!r}, key={s.model_answer.level!r}, "
             f"points={RISK_POINTS['level']}, "
-            f"explanation={s.model_answer.explanation.strip()!r})", RISK_POINTS["level"]))
+            f"explanation={s.model_answer.explanation.strip()!r})", RISK_POINTS["level"],
+            label=f"Situation {n}, {s.title}: {RISK_LABELS['level']}"))
 
 
 def _case(b: Build) -> None:
@@ -126,7 +132,8 @@ def _case(b: Build) -> None:
     b.cells.append(C.code("analysis", f"assessed.written('analysis', {prompts!r}, "
                                       "'Your analysis')"))
     b.cells.append(C.code("analysis-for-assessor", f"assessed.for_assessor('analysis', "
-                                                   f"{prompts!r}, path_of={case.id!r})"))
+                                                   f"{prompts!r}, path_of={case.id!r}, "
+                                                   f"route={route_of(walk)!r})"))
 
 
 def step_items(b: Build) -> None:
@@ -150,7 +157,7 @@ def step_rubric(b: Build) -> None:
     for c in rubric().criteria:
         levels = "\n".join(f"- **{n}**: {text}" for n, text in enumerate(c.levels))
         b.cells.append(C.task(f"rubric-{c.id}", f"### {c.title}\n\n{c.look_for}\n\n{levels}",
-                              c.points))
+                              c.points, label=f"Written answers: {c.title}"))
 
 
 def step_finish(b: Build) -> None:
@@ -178,6 +185,22 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def refuse_stray_answers(root: Path) -> None:
+    """Raise CourseError when an answers file sits in the course's own copy of an assignment
+    (someone tried it in ``source/`` or ``release/``): nbgrader would release it to every
+    learner, and autograde would copy it over each learner's answers."""
+    stray = stray_answers(root)
+    if stray:
+        listed = "\n".join(f"  {p}" for p in stray)
+        raise CourseError(
+            f"an answers file is in the course's own copy of an assignment:\n{listed}\n"
+            "Someone answered the assignment there. nbgrader would send this file to every "
+            "learner with the release, and copy it over each learner's answers when "
+            "autograding. Delete it (for example: rm " + " ".join(f"'{p}'" for p in stray) +
+            "), then build again. To try an assignment, fetch it as a learner would, or copy "
+            "its release/ folder somewhere outside the course.")
+
+
 def build_course(folder: str | os.PathLike, *, force: bool = False) -> list[Path]:
     """Write ``source/<id>/<id>.ipynb`` for every assignment; returns the notebooks written."""
     root = Path(folder).expanduser().resolve()
@@ -193,6 +216,7 @@ def build_course(folder: str | os.PathLike, *, force: bool = False) -> list[Path
         raise CourseError("the assessed content has problems; fix them first ('msp-learn "
                           f"validate {root / 'assessed'}'):\n" +
                           "\n".join(map(str, assessed.errors)))
+    refuse_stray_answers(root)
     kit = load_catalogue()
     record_path = root / RECORD
     record = json.loads(record_path.read_text()) if record_path.is_file() else {}

@@ -46,14 +46,15 @@ Run every nbgrader command from this folder (or pass --course-dir).
 """
 import os
 
-from nbgrader.preprocessors import (CheckCellMetadata, ClearHiddenTests, ClearOutput,
-                                    DeduplicateIds, GetGrades, OverwriteCells,
-                                    OverwriteKernelspec)
+from nbgrader.preprocessors import (CheckCellMetadata, ClearOutput, DeduplicateIds,
+                                    GetGrades, OverwriteCells, OverwriteKernelspec)
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 
-from msp_learn.grading.preprocessors import (FeedbackCleanup, GradeWithoutViews,
+from msp_learn.grading.preprocessors import (ClearHiddenTestsForFeedback, FeedbackCleanup,
+                                             GradeWithoutViews, NoteAnswersProblem,
                                              RestoreReleasedCells, set_aside_unreadable)
 from msp_learn.grading import template_dirs
+from msp_learn.grading._answers import never_overwritten
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
@@ -74,15 +75,21 @@ c.CsvExportPlugin.to = "grades.csv"       # where `nbgrader export` writes
 # GradeWithoutViews leaves the display cells unrun (they show nothing while grading) and writes
 # the assessor's copy of the written answers itself: the kernel runs the autograder tests.
 c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec,
-                                      RestoreReleasedCells, OverwriteCells, GradeWithoutViews,
+                                      RestoreReleasedCells, NoteAnswersProblem, OverwriteCells,
+                                      GradeWithoutViews,
                                       CheckCellMetadata]
 c.Autograde.pre_convert_hook = set_aside_unreadable
+# Autograde copies every other file of source/<id>/ over each submission: never the answers
+# file (worked out each time this file runs, so a new assignment is covered too). Not
+# CourseDirectory.ignore: collect uses that as well, and would drop the learners' answers.
+c.Autograde.exclude_overwriting = never_overwritten(HERE)
 
-# Feedback: grades first, then plain errors and no widgets, then hidden tests removed, with
-# nbgrader's feedback page found behind the kit's feedback/mathjax.html.j2 (no MathJax from a
-# CDN). GenerateFeedback picks the "feedback" template itself; naming it here would give the
-# formgrader (which reads this file too) the feedback page instead of its grading page.
-c.GenerateFeedback.preprocessors = [GetGrades, FeedbackCleanup, ClearHiddenTests,
+# Feedback: grades first, then plain errors and no widgets, then hidden tests removed, in the
+# kit's feedback page (templates/feedback/index.html.j2: what the learner reads, no code, no
+# prompts, no MathJax from a CDN). GenerateFeedback picks the "feedback" template itself;
+# naming it here would give the formgrader (which reads this file too) the feedback page
+# instead of its grading page.
+c.GenerateFeedback.preprocessors = [GetGrades, FeedbackCleanup, ClearHiddenTestsForFeedback,
                                     CSSHTMLHeaderPreprocessor]
 c.HTMLExporter.extra_template_basedirs = template_dirs()
 '''

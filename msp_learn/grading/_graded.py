@@ -59,22 +59,24 @@ def shows_nothing_when_graded(source: str) -> bool:
     return bool(calls) and all(name in DISPLAY_CALLS for name, _, _ in calls)
 
 
-def for_assessor_call(source: str) -> tuple[str, list[dict], str | None] | None:
-    """``(ident, prompts, path_of)`` when the cell is exactly one ``assessed.for_assessor``
-    call of the generated shape; None otherwise (the kernel runs it)."""
+def for_assessor_call(source: str) -> tuple[str, list[dict], str | None, dict | None] | None:
+    """``(ident, prompts, path_of, route)`` when the cell is exactly one
+    ``assessed.for_assessor`` call of the generated shape; None otherwise (the kernel runs
+    it)."""
     calls = _calls(source)
     if not calls or len(calls) != 1 or calls[0][0] != "for_assessor":
         return None
     _, args, kwargs = calls[0]
-    if len(args) != 2 or set(kwargs) - {"path_of"}:
+    if len(args) != 2 or set(kwargs) - {"path_of", "route"}:
         return None
     ident, prompts = args
-    path_of = kwargs.get("path_of")
+    path_of, route = kwargs.get("path_of"), kwargs.get("route")
     if not (isinstance(ident, str) and isinstance(prompts, list) and all(
             isinstance(p, dict) and isinstance(p.get("id"), str) and "text" in p
-            for p in prompts) and (path_of is None or isinstance(path_of, str))):
+            for p in prompts) and (path_of is None or isinstance(path_of, str))
+            and (route is None or isinstance(route, dict))):
         return None
-    return ident, prompts, path_of
+    return ident, prompts, path_of, route
 
 
 def _state(read: AnswersRead, kind: str, ident: str) -> dict | None:
@@ -83,16 +85,19 @@ def _state(read: AnswersRead, kind: str, ident: str) -> dict | None:
 
 
 def assessor_text(read: AnswersRead, ident: str, prompts: list[dict],
-                  path_of: str | None = None) -> str:
-    """What the assessor reads (and the learner's feedback shows): any problem with the
-    answers file, the path taken through a case study, then each prompt and its answer."""
-    lines = [f"Note: {read.problem}"] if read.problem else []
+                  path_of: str | None = None, route: dict | None = None) -> str:
+    """What the assessor reads (and the learner's feedback shows): the path taken through a
+    case study (in its labels, with ``route``), then each prompt and its answer. A problem
+    with the answers file is not repeated here: ``NoteAnswersProblem`` says it once, at the
+    top of the notebook."""
+    from msp_learn.grading._case_path import describe_path
+
+    lines = []
     answers = (_state(read, "written", ident) or {}).get("answers")
     answers = answers if isinstance(answers, dict) else {}
     if path_of:
         path = (_state(read, "case", path_of) or {}).get("path")
-        lines.append("Path through the case study: " + (" -> ".join(map(str, path)) if
-                     isinstance(path, list) and path else "not recorded"))
+        lines.append(f"Path through the case study: {describe_path(path, route)}")
     for p in prompts:
         text = str(answers.get(p["id"]) or "").strip()
         lines.append(f"\n{p['text']}\n{text if text else '(no answer written)'}")
@@ -108,5 +113,6 @@ def comment_bank_html() -> str:
                    for c in rubric().comments)
     return (f'<div class="{ASSESSOR_ONLY}"><p><b>For assessors: comments you can reuse</b> '
             "(copy one into the comment box, or give its id to <code>msp-learn course mark "
-            "--use</code>)</p>"
+            "ASSIGNMENT LEARNER CELL --use ID</code>; <code>msp-learn course comments</code> "
+            "lists them)</p>"
             f"<ul>{rows}</ul></div>")

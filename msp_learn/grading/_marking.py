@@ -30,10 +30,10 @@ def mark_verdict(state: dict | None, key: str) -> Mark:
     """A myth-vs-reality answer: ``state['said']`` is 'myth' or 'reality'."""
     said = (state or {}).get("said")
     if said is None:
-        return Mark(0.0, "No answer was recorded for this statement.")
+        return Mark(0.0, f"No answer was recorded for this statement; it is {_label(key)}.")
     if said not in VERDICTS:
         return Mark(0.0, f"The recorded answer ({said!r}) is not 'myth' or 'reality', so it "
-                         "could not be marked.")
+                         f"could not be marked; the statement is {_label(key)}.")
     if said == key:
         return Mark(1.0, f"You said the statement is {_label(said)}: correct.")
     return Mark(0.0, f"You said the statement is {_label(said)}; it is {_label(key)}.")
@@ -48,10 +48,10 @@ def mark_scale(state: dict | None, field: str, key: int, *, what: str) -> Mark:
     """A 1..5 rating (likelihood or impact): exact earns all, one step off earns half."""
     given = (state or {}).get(field)
     if given is None:
-        return Mark(0.0, f"No {what} rating was recorded.")
+        return Mark(0.0, f"No {what} rating was recorded; the model answer is {key}.")
     if isinstance(given, bool) or given not in SCALE:
         return Mark(0.0, f"The recorded {what} rating ({given!r}) is not a whole number from 1 "
-                         "to 5, so it could not be marked.")
+                         f"to 5, so it could not be marked; the model answer is {key}.")
     share = _near(given, key)
     verdict = {1.0: "the same as the model answer", NEAR: "one step from the model answer"}
     return Mark(share, f"You rated {what} {given}; the model answer is {key} "
@@ -62,10 +62,12 @@ def mark_level(state: dict | None, key: str) -> Mark:
     """The overall level of risk: exact earns all, one level off earns half."""
     given = (state or {}).get("level")
     if given is None:
-        return Mark(0.0, "No overall level of risk was recorded.")
+        return Mark(0.0, "No overall level of risk was recorded; the model answer is "
+                         f"{_label(key)}.")
     if given not in LEVELS:
         return Mark(0.0, f"The recorded level ({given!r}) is not one of low, medium, high or "
-                         "very high, so it could not be marked.")
+                         f"very high, so it could not be marked; the model answer is "
+                         f"{_label(key)}.")
     share = _near(LEVELS.index(given), LEVELS.index(key))
     verdict = {1.0: "the same as the model answer", NEAR: "one level from the model answer"}
     return Mark(share, f"You rated the overall risk {_label(given)}; the model answer is "

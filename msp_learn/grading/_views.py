@@ -16,6 +16,8 @@ from msp_learn.grading._widgets import app_root, box, button, esc
 from msp_learn.html import bullets, paras
 
 SAVED = "Saved. You will see how you did when your work is returned."
+NOT_SAVED = ("Kept while this notebook runs, not saved: this is the course's own copy of the "
+             "assignment.")
 
 
 class _AssessedView:
@@ -34,6 +36,9 @@ class _AssessedView:
     def _say(self, text: str) -> None:
         self.status.value = f'<p role="status">{esc(text)}</p>'
 
+    def _said_saved(self) -> None:
+        self._say(SAVED if getattr(self.tracker, "keeps_work", True) else NOT_SAVED)
+
     def _save(self, event: str, **changes) -> bool:
         state = {**self.state, **changes}
         try:
@@ -46,7 +51,7 @@ class _AssessedView:
                       "assignment folder can be written to, then answer again.")
             return False
         self.state = state
-        self._say(SAVED)
+        self._said_saved()
         return True
 
 
@@ -81,7 +86,7 @@ class MythAnswerView(_AssessedView):
             return self._say("That is not one of the answers.")
         if self._save("answer", said=said):
             self._paint()
-            self._say(SAVED)
+            self._said_saved()
 
 
 def _dropdown(label: str, options: Sequence[tuple[str, object]], value) -> W.Dropdown:

@@ -21,7 +21,7 @@ import textwrap
 
 from IPython.display import HTML, display
 
-from msp_learn.grading import _marking
+from msp_learn.grading import _answers, _marking
 from msp_learn.grading._answers import AnswersFileTracker, answers_path, read_answers
 
 ASSESSOR_ONLY = "msp-assessor-only"  # marks outputs the feedback leaves out
@@ -51,10 +51,20 @@ def start(assignment: str) -> None:
     """Name the assignment (the first cell of every assessed notebook)."""
     _assignment["id"] = assignment
     VIEWS.clear()
-    if not grading():
-        print("Answer each part with the buttons and boxes. Your answers are saved as you go, "
-              "in answers.json beside this notebook; you do not need to save the notebook. "
-              "You will see how you did when your work is returned.")
+    if grading():
+        return
+    where = _course_copy()
+    if where:
+        print(f"Note for the course team: {_answers.COURSE_COPY_NOTE.format(where=where)}\n")
+    print("Answer each part with the buttons and boxes. " + (
+          "" if where else "Your answers are saved as you go, in answers.json beside this "
+          "notebook; you do not need to save the notebook. ") +
+          "You will see how you did when your work is returned.")
+
+
+def _course_copy() -> str | None:
+    """'source' or 'release' when this notebook runs in the course's own copy (no saving)."""
+    return _answers.course_copy(answers_path().parent)
 
 
 def _tracker(kind: str, ident: str) -> AnswersFileTracker:
@@ -106,6 +116,10 @@ def recorded(kind: str, ident: str) -> None:
     state, _ = _state(kind, ident)
     # this runs when the cell runs (Run All runs it before the learner answers), so it never
     # says "not saved" in a way that reads as the answer above being lost
+    if _course_copy():
+        print("Answered (kept while this notebook runs; not saved in the course's own copy)."
+              if state else "Not answered yet when this cell ran.")
+        return
     print("Your answer is saved." if state else "Not answered yet when this cell ran. Your "
           "answer above is saved as soon as you give it.")
 
@@ -123,8 +137,9 @@ def _checked(func):
     return wrapper
 
 
-def _report(mark: _marking.Mark, problem: str | None, points: float, *lines: str) -> float:
-    for line in (f"Note: {problem}" if problem else "", mark.note, *lines):
+def _report(mark: _marking.Mark, points: float, *lines: str) -> float:
+    # a problem with the whole answers file is said once, at the top (NoteAnswersProblem)
+    for line in (mark.note, *lines):
         if line:  # wrapped: feedback shows plain text, which does not wrap by itself
             print(textwrap.fill(" ".join(line.split()), 88))
     return round(mark.share * points, 2)
@@ -133,39 +148,46 @@ def _report(mark: _marking.Mark, problem: str | None, points: float, *lines: str
 @_checked
 def check_verdict(item_id: str, *, key: str, points: float, reality: str = "",
                   why: str = "") -> float:
-    state, problem = _state("myth", item_id)
+    state, _ = _state("myth", item_id)
     mark = _marking.mark_verdict(state, key)
-    return _report(mark, problem, points, f"Reality: {reality}" if reality else "",
+    return _report(mark, points, f"Reality: {reality}" if reality else "",
                    f"Why it matters: {why}" if why else "")
 
 
 @_checked
 def check_rating(scenario_id: str, field: str, *, key: int, points: float) -> float:
-    state, problem = _state("risk", scenario_id)
-    return _report(_marking.mark_scale(state, field, key, what=field), problem, points)
+    state, _ = _state("risk", scenario_id)
+    return _report(_marking.mark_scale(state, field, key, what=field), points)
 
 
 @_checked
 def check_level(scenario_id: str, *, key: str, points: float, explanation: str = "") -> float:
-    state, problem = _state("risk", scenario_id)
-    return _report(_marking.mark_level(state, key), problem, points,
+    state, _ = _state("risk", scenario_id)
+    return _report(_marking.mark_level(state, key), points,
                    f"Why: {explanation}" if explanation else "")
 
 
 @_shows
-def for_assessor(ident: str, prompts: list[dict], *, path_of: str | None = None) -> None:
+def for_assessor(ident: str, prompts: list[dict], *, path_of: str | None = None,
+                 route: dict | None = None) -> None:
     """After the written answers: the learner's text as plain output for the assessor.
 
     In the learner's own notebook this only says the answers are saved. During autograde it
     prints each prompt and answer (the formgrader and the feedback both show it), the path
-    taken through a case study, and, for assessors only, the bank of reusable comments.
+    taken through a case study (in its labels, with ``route``: ``_case_path.route_of``), and,
+    for assessors only, the bank of reusable comments.
     """
     if not grading():
         state, _ = _state("written", ident)
+        if _course_copy():
+            print("Written answers are kept while this notebook runs; they are not saved in "
+                  "the course's own copy." if state else "You have not written anything yet.")
+            return
         print("Your written answers are saved. An assessor will read them." if state else
               "You have not written anything yet.")
         return
     from msp_learn.grading import _graded
 
-    print(_graded.assessor_text(read_answers(answers_path()), ident, prompts, path_of), end="")
+    print(_graded.assessor_text(read_answers(answers_path()), ident, prompts, path_of, route),
+          end="")
     display(HTML(_graded.comment_bank_html()), metadata={ASSESSOR_ONLY: True})

@@ -7,9 +7,12 @@ feedback, and a hook that sets aside a notebook that cannot be read.
   ``OverwriteCells`` (which puts back the hidden tests from the gradebook): the released cells
   replace the submitted ones, so a cell a learner added (for example one that patches
   ``json.load``) never runs during grading, and a deleted cell is back.
+- ``NoteAnswersProblem`` runs after it: a missing or damaged answers file is said once, in a
+  note at the top, not under every item.
 - ``FeedbackCleanup`` runs in ``GenerateFeedback.preprocessors`` after ``GetGrades`` and before
-  ``ClearHiddenTests``: it cuts errors to one plain line (a traceback repeats hidden lines),
-  removes widget and assessor-only outputs and the notebook's widget state.
+  ``ClearHiddenTestsForFeedback``: it cuts errors to one plain line (a traceback repeats hidden
+  lines), removes widget and assessor-only outputs, the points a test cell returns ("Out[n]:
+  1.0") and the notebook's widget state.
 """
 
 from __future__ import annotations
@@ -21,8 +24,8 @@ from pathlib import Path
 import nbformat
 from nbgrader import utils
 from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Unicode
+from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
+from traitlets import List, Unicode
 
 from msp_learn.grading import _graded
 from msp_learn.grading._answers import answers_path, read_answers
@@ -30,6 +33,10 @@ from msp_learn.grading._answers import answers_path, read_answers
 ASSESSOR_ONLY = _graded.ASSESSOR_ONLY  # the same marker as msp_learn.grading.assessed
 SKIP = "skip-execution"  # the tag nbclient's Execute leaves unrun (skip_cells_with_tag)
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+# nbconvert's HTML exporter configures NbConvertBase.display_data_priority; nbgrader's steps
+# inherit the name but not as a setting, so each warns "not recognized" unless it declares it
+PRIORITY = ["text/html", "application/pdf", "text/latex", "image/svg+xml", "image/png",
+            "image/jpeg", "text/plain"]
 
 
 def note_cell(text: str) -> nbformat.NotebookNode:
@@ -132,15 +139,34 @@ class GradeWithoutViews(NbGraderPreprocessor):
         return nb, resources
 
 
-def _assessor_outputs(read, ident: str, prompts: list[dict], path_of: str | None) -> list:
+def _assessor_outputs(read, ident: str, prompts: list[dict], path_of: str | None,
+                      route: dict | None = None) -> list:
     """The outputs ``assessed.for_assessor`` gives during autograde: text, then the bank."""
-    text = _graded.assessor_text(read, ident, prompts, path_of)
+    text = _graded.assessor_text(read, ident, prompts, path_of, route)
     outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)] if text else []
     outputs.append(nbformat.v4.new_output(
         "display_data", data={"text/html": _graded.comment_bank_html(),
                               "text/plain": "<IPython.core.display.HTML object>"},
         metadata={ASSESSOR_ONLY: True}))
     return outputs
+
+
+class NoteAnswersProblem(NbGraderPreprocessor):
+    """Say once, at the top, what is wrong with the submission's answers file (missing, not
+    JSON, edited by hand), instead of under every item it leaves unmarked."""
+
+    def preprocess(self, nb, resources):
+        folder = Path(resources.get("metadata", {}).get("path") or ".")
+        problem = read_answers(answers_path(folder)).problem
+        if problem:
+            self.log.warning(problem)
+            nb.cells.insert(0, note_cell(problem))
+        return nb, resources
+
+
+def _is_test(cell) -> bool:
+    meta = cell.metadata.get("nbgrader", {})
+    return bool(meta.get("grade")) and not meta.get("solution")
 
 
 def _assessor_only(output) -> bool:
@@ -156,6 +182,7 @@ class FeedbackCleanup(NbGraderPreprocessor):
         "This part could not be checked, so it scored 0. Your assessor can tell you more.\n",
         help="What replaces an error (and its traceback) in feedback.",
     ).tag(config=True)
+    display_data_priority = List(PRIORITY).tag(config=True)
 
     def preprocess(self, nb, resources):
         nb.metadata.pop("widgets", None)
@@ -173,9 +200,17 @@ class FeedbackCleanup(NbGraderPreprocessor):
             elif output.output_type in ("display_data", "execute_result") and (
                     WIDGET_VIEW in output.get("data", {}) or _assessor_only(output)):
                 continue
+            elif output.output_type == "execute_result" and _is_test(cell):
+                continue  # the points, shown beside the item's name instead
             outputs.append(output)
         cell.outputs = outputs
         return cell, resources
+
+
+class ClearHiddenTestsForFeedback(ClearHiddenTests):
+    """nbgrader's ClearHiddenTests, declaring ``display_data_priority`` (no warning)."""
+
+    display_data_priority = List(PRIORITY).tag(config=True)
 
 
 def set_aside_unreadable(assignment=None, student=None, notebooks=(), **_ignored) -> None:

@@ -129,3 +129,36 @@ def test_the_course_config_leaves_the_formgraders_page_alone(tmp_path):
                  "exec"), {"get_config": lambda: c, "__file__": str(tmp_path / "c" / "x")})
     assert "template_name" not in c.HTMLExporter
     assert c.HTMLExporter.extra_template_basedirs[0].endswith("templates")
+
+
+def test_every_graded_cell_is_named_for_the_feedback_summary(course):
+    """Does build give each test and rubric cell a name a learner recognises (the statement,
+    the situation and what is rated, the criterion), with no key in any name?"""
+    build_course(course)
+    for name in ("myths", "risk"):
+        graded = [c for c in _cells(course, name) if c.metadata["nbgrader"]["grade"] or
+                  c.metadata["nbgrader"].get("task")]
+        labels = [c.metadata.get("msp_learn", {}).get("label") for c in graded]
+        assert all(labels), (name, labels)
+        assert not any("key=" in label or "model answer" in label for label in labels)
+    myths = [c.metadata["msp_learn"]["label"] for c in _cells(course, "myths")
+             if c.metadata["nbgrader"]["grade"]]
+    assert myths[0].startswith("Statement 1: ")
+    risk = [c.metadata["msp_learn"]["label"] for c in _cells(course, "risk")
+            if c.metadata["nbgrader"]["grade"]]
+    assert risk[0].endswith("how likely harm is") and risk[2].endswith("overall level of risk")
+    assert "Written answers: Capacity and consent" in [
+        c.metadata["msp_learn"]["label"] for c in _cells(course, "risk")
+        if c.metadata["nbgrader"].get("task")]
+
+
+def test_the_case_analysis_gives_the_assessor_the_choices_labels(course):
+    """Does the case-analysis notebook pass the case study's choices to the assessor's
+    cell, so the path is shown in words?"""
+    (course / "course.yaml").write_text(yaml.safe_dump({"course_id": "c1", "assignments": [
+        {"id": "case", "kind": "case-analysis", "title": "Case",
+         "items": ["rosa-ferreira-keeping-paulo"]}]}))
+    build_course(course)
+    cell = next(c for c in _cells(course, "case")
+                if c.metadata["nbgrader"]["grade_id"] == "analysis-for-assessor")
+    assert "route={'start': " in cell.source and "'endings': {" in cell.source

@@ -256,6 +256,11 @@ def cycle(tmp_path_factory):
     finally:
         for k, v in saved_env.items():
             os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
+    # a lead tries the assignment in the course's own copy, after releasing it: the views
+    # write nothing there; a stray answers file (from before) must not replace anyone's
+    stray = course / "source" / "myths" / "answers.json"
+    stray.write_text(json.dumps({"format": 1, "activities": {
+        f"myth:{i}": {"version": 1, "state": {"said": "nonsense"}} for i in MYTHS}}))
     logs = {}
     for a in ("myths", "risk", "case-analysis"):
         nbgrader("collect", a, cwd=course)
@@ -339,6 +344,8 @@ def test_broken_submissions_are_graded_as_far_as_possible(cycle):
         "is not 'myth' or 'reality'" in notes["hand-edited"]
     assert "could not be read as JSON" in notes["not-json"]
     assert "No answers file" in notes["missing-answers"]
+    said = nbformat.read(autograded / by_how["missing-answers"] / "myths" / "myths.ipynb", 4)
+    assert sum("No answers file" in str(c) for c in said.cells) == 1  # once, at the top
     assert "json.loads = lambda" not in notes["added-cell"]
 
 
@@ -350,6 +357,14 @@ def test_case_path_is_recorded_and_analysis_waits_for_an_assessor(cycle):
     text = (cycle["course"] / "autograded" / "s00" / "case-analysis" /
             "case-analysis.ipynb").read_text()
     assert "Path through the case study: " in text and "not recorded" not in text
+    from msp_learn.content import load_catalogue
+
+    case = load_catalogue().get("case-study", CASE)
+    start = next(n for n in case.nodes if n.id == case.start)  # the driver picks the first
+    nb = nbformat.read(cycle["course"] / "autograded" / "s00" / "case-analysis" /
+                       "case-analysis.ipynb", as_version=4)
+    printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    assert f"Path through the case study: {start.choices[0].label} -> " in printed
     assert "msp-assessor-only" in text  # the comment bank, for assessors
 
 
@@ -387,7 +402,8 @@ def test_each_learner_fetches_their_own_feedback(cycle):
             assert len(pages) == 1, (student, a, pages)
             page = pages[0].read_text()
             assert page == (course / "feedback" / student / a / f"{a}.html").read_text()
-            assert f"(Score: {round(scores[a][student], 2)} / " in page, (student, a)
+            assert f"Your marks: {round(scores[a][student], 2)} out of " in page, (student, a)
+            assert "assessed." not in page and "In&nbsp;[" not in page, (student, a)
             plan = cycle["results"][student][a]["plan"]
             if plan["text"] and how not in ("not-json", "missing-answers"):
                 assert f"({student})" in page, (student, a)  # their own reflection

@@ -35,3 +35,16 @@ def test_notes_say_what_was_given_and_what_the_model_says():
     """Does the note name both the learner's rating and the model answer?"""
     note = mark_level({"level": "medium"}, "very-high").note
     assert "medium" in note and "very high" in note
+
+
+@pytest.mark.parametrize("mark, model", [
+    (mark_scale(None, "likelihood", 4, what="likelihood"), "the model answer is 4"),
+    (mark_scale({"impact": "lots"}, "impact", 2, what="impact"), "the model answer is 2"),
+    (mark_level(None, "very-high"), "the model answer is very high"),
+    (mark_level({"level": "extreme"}, "low"), "the model answer is low"),
+    (mark_verdict(None, "myth"), "it is a myth"),
+    (mark_verdict({"said": "maybe"}, "reality"), "the statement is true"),
+])
+def test_an_item_left_unanswered_still_gives_the_model_answer(mark, model):
+    """Is a learner who rated nothing (or something unreadable) told the model answer?"""
+    assert mark.share == 0.0 and model in mark.note
