@@ -402,7 +402,7 @@ def test_each_learner_fetches_their_own_feedback(cycle):
             assert len(pages) == 1, (student, a, pages)
             page = pages[0].read_text()
             assert page == (course / "feedback" / student / a / f"{a}.html").read_text()
-            assert f"Your marks: {round(scores[a][student], 2)} out of " in page, (student, a)
+            assert f"Your marks: {round(scores[a][student], 2):g} out of " in page, (student, a)
             assert "assessed." not in page and "In&nbsp;[" not in page, (student, a)
             plan = cycle["results"][student][a]["plan"]
             if plan["text"] and how not in ("not-json", "missing-answers"):

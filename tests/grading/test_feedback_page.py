@@ -61,11 +61,11 @@ def test_the_score_summary_names_each_item():
     and a plain name, never 'Test cell', for a notebook built before names?"""
     html = _render(_graded_notebook())
     summary = html.split('class="msp-summary"', 1)[1].split("</section>", 1)[0]
-    assert "Statement 1: Family always decides" in summary and "1.0 / 1.0" in summary
+    assert "Statement 1: Family always decides" in summary and "1 / 1" in summary
     assert "Written answers: The person&#39;s voice" in summary or \
         "Written answers: The person's voice" in summary
     assert "Marked automatically" in summary and "Test cell" not in html
-    assert "3.0 out of 4.0" in html
+    assert "3 out of 4" in html
     assert "<script" not in html and "https://" not in html and "http://" not in html
 
 
