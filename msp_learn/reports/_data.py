@@ -2,10 +2,10 @@
 
 Three sources, each optional:
 
-- nbgrader's gradebook (``<course>/gradebook.db``, or ``gradebook_url``): one read-only SQL
-  query for every grade of every assignment, with nbgrader's score rule (the manual score
-  when set, else the autograder's, plus any extra credit). A grade nobody has given yet
-  (neither score set) is left empty (NaN) with ``needs_manual`` true, not counted as 0.
+- nbgrader's gradebook (``<course>/gradebook.db``, or ``gradebook_url``): every grade of
+  every assignment, read only, with nbgrader's score rule (the manual score when set, else
+  the autograder's, plus any extra credit; see ``_gradebook``). A grade nobody has given
+  yet (neither score set) is left empty (NaN) with ``needs_manual`` true, not counted as 0.
 - the course's autograded answers files (``<course>/autograded/<learner>/<assignment>/
   answers.json``): what each learner chose, for response analysis.
 - the kit's store (``store_url``): every answer, case-study choice and ending, reflection, and
@@ -34,6 +34,7 @@ from sqlalchemy import String, create_engine, event, make_url, select, type_coer
 
 from msp_learn import events as ev
 from msp_learn.identity import name_key
+from msp_learn.reports._gradebook import grade_rows
 from msp_learn.reports._learners import LEARNER_COLUMNS, NOT_GIVEN, Problem, read_learners
 
 # The tables' columns (docs/house.md, Reports). Extra columns are marked "extra" there.
@@ -53,21 +54,6 @@ STRUCTURE_COLUMNS = ["case_study", "node", "node_title", "choice", "label", "nex
 CASE_ENDING_COLUMNS = ["case_study", "ending", "title", "outcomes_asked", "outcome_achievement",
                        "risk_outcome"]
 
-GRADES_SQL = """
-SELECT sa.student_id AS learner, a.name AS assignment, bc.name AS item,
-       CASE WHEN g.manual_score IS NOT NULL THEN g.manual_score + COALESCE(g.extra_credit, 0)
-            WHEN g.auto_score IS NOT NULL THEN g.auto_score + COALESCE(g.extra_credit, 0)
-       END AS score,
-       COALESCE(gc.max_score, tc.max_score) AS max_score,
-       g.needs_manual_grade AS needs_manual, sa.timestamp AS submitted_at
-FROM grade g
-JOIN base_cell bc ON bc.id = g.cell_id
-LEFT JOIN grade_cells gc ON gc.id = g.cell_id
-LEFT JOIN task_cells tc ON tc.id = g.cell_id
-JOIN submitted_notebook sn ON sn.id = g.notebook_id
-JOIN submitted_assignment sa ON sa.id = sn.assignment_id
-JOIN assignment a ON a.id = sa.assignment_id
-"""
 STUDENTS_SQL = "SELECT id, first_name, last_name FROM student"
 ASSIGNMENTS_SQL = "SELECT name, duedate FROM assignment"
 
@@ -228,7 +214,7 @@ def read_gradebook(course: Path | None = None, url: str | None = None
         return (_frame(None, GRADE_COLUMNS), _frame(None, ["learner", "name"]),
                 _frame(None, ["assignment", "duedate"]), problems, where)
     try:
-        grades = pd.read_sql(GRADES_SQL, con)
+        grades = pd.DataFrame(grade_rows(con, item_kind, _utc), columns=GRADE_COLUMNS)
         students = pd.read_sql(STUDENTS_SQL, con)
         assignments = pd.read_sql(ASSIGNMENTS_SQL, con)
     except Exception as exc:  # noqa: BLE001 - any database failure is a problem, not a crash
@@ -238,13 +224,6 @@ def read_gradebook(course: Path | None = None, url: str | None = None
                 _frame(None, ["assignment", "duedate"]), problems, where)
     finally:
         con.dispose() if hasattr(con, "dispose") else con.close()
-    cells = grades["item"].unique()
-    grades["kind"] = grades["item"].map(dict(zip(cells, map(item_kind, cells), strict=True)))
-    grades["score"] = pd.to_numeric(grades["score"], errors="coerce").astype(float)
-    grades["max_score"] = pd.to_numeric(grades["max_score"], errors="coerce").astype(float)
-    grades["needs_manual"] = grades["needs_manual"].fillna(False).astype(bool)
-    grades["submitted_at"] = _utc(grades["submitted_at"])
-    grades = grades[GRADE_COLUMNS]
     names = (students["first_name"].fillna("").str.strip() + " "
              + students["last_name"].fillna("").str.strip()).str.strip()
     students = pd.DataFrame({"learner": students["id"].astype(str),
@@ -905,8 +884,10 @@ COMPACT_FROM = 10_000  # rows; smaller tables stay plain (simpler to work with b
 
 
 def _compact(frame: pd.DataFrame, keys: Iterable[str]) -> pd.DataFrame:
+    """The key columns as categories from ``COMPACT_FROM`` rows, else plain (as text)."""
     if len(frame) < COMPACT_FROM:
-        return frame
+        return frame.astype({k: frame[k].cat.categories.dtype for k in keys
+                             if isinstance(frame[k].dtype, pd.CategoricalDtype)})
     return frame.astype({k: "category" for k in keys})
 
 
