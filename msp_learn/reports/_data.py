@@ -28,13 +28,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import String, create_engine, event, make_url, select, type_coerce
 
 from msp_learn import events as ev
 from msp_learn.identity import name_key
-from msp_learn.reports._gradebook import grade_rows
+from msp_learn.reports._events import EVENT_COLUMNS, event_tables
+from msp_learn.reports._gradebook import columns, grade_rows
 from msp_learn.reports._learners import LEARNER_COLUMNS, NOT_GIVEN, Problem, read_learners
 
 # The tables' columns (docs/house.md, Reports). Extra columns are marked "extra" there.
@@ -576,6 +576,7 @@ def read_store(url: str, content: _Content) -> dict[str, list]:
         _workshop(*workshop, people, content, out, shown)
     linked = _frame(out.pop("workshop"), ANSWER_COLUMNS)
     if len(linked):
+        linked["recorded_at"] = _utc(linked["recorded_at"])
         events_answers = out["answers"] if isinstance(out["answers"], pd.DataFrame) else \
             _frame(out["answers"], ANSWER_COLUMNS)
         out["answers"] = pd.concat([events_answers, linked], ignore_index=True) \
@@ -613,69 +614,21 @@ def _decode(name: str, text: str, content: _Content, paths: _Paths, case: str) -
 
 
 def _events(held: list, people, content: _Content, out: dict, shown: str) -> None:
-    """The store's events as answers, choices and endings (frames, in ``out``).
-
-    Payloads repeat (the same answer to the same item), so each distinct (event, payload,
-    activity) is read once through ``events.read`` and the rows are built column-wise.
-    """
+    """The store's events as answers, choices and endings (frames, in ``out``; see
+    ``_events``: each distinct event is read once through ``events.read``)."""
     paths = _Paths(content)
     rows = held.pop()
     if not rows:
         return
-    frame = pd.DataFrame.from_records(rows, columns=[
-        "id", "learner_id", "activity_kind", "activity_id", "event", "payload", "recorded_at"])
-    del rows  # the driver's tuples: as large as the frame
-    frame["learner"] = frame["learner_id"].map({k: v[0] for k, v in people.items()}) \
-        .fillna("?")
-    keys = ["event", "payload", "activity_id"]
-    group = frame.groupby(keys, sort=False).ngroup()  # numbered by first appearance
-    codes = group.to_numpy()
-    uniques = frame.loc[~group.duplicated(), keys].itertuples(index=False)
-    decoded = [_decode(n, t, content, paths, a) for n, t, a in uniques]
-    frame = frame.drop(columns=["payload"])
-    bad = frame.loc[[decoded[c] is None for c in codes], "id"].tolist()
-    ok = np.array([d is not None for d in decoded], bool)[codes]
-    frame, codes = frame[ok].reset_index(drop=True), codes[ok]
-    kinds = np.array([d[0] if d else "" for d in decoded], object)[codes]
-    frame["attempt"] = np.array([d[1] if d else 1 for d in decoded], "int64")[codes]
-    frame["kind"] = kinds
-    # answers: one row per answer row of each event (a risk assessment has several)
-    n_rows = np.array([len(d[2]) if d else 0 for d in decoded])[codes]
-    take = np.repeat(np.arange(len(frame)), n_rows)
-    flat = [r for c in codes for r in decoded[c][2]]
-    base = frame.iloc[take]
-    out["answers"] = pd.DataFrame({
-        "learner": base["learner"].to_numpy(), "source": "practice",
-        "activity_kind": base["activity_kind"].to_numpy(),
-        "activity_id": base["activity_id"].to_numpy(),
-        "item": [r[0] for r in flat], "attempt": base["attempt"].to_numpy(),
-        "response": pd.Series([r[1] for r in flat], dtype=object).to_numpy(),
-        "correct": pd.Series([r[2] for r in flat], dtype=object).to_numpy(),
-        "recorded_at": base["recorded_at"].to_numpy(), "assignment": None},
-        columns=ANSWER_COLUMNS)
-    # choices: the step is the depth of the path in the run (Back steps up one)
-    steps = frame[np.isin(kinds, ["choice", "back"])].copy()
-    if len(steps):
-        steps["delta"] = np.where(steps["kind"] == "choice", 1, -1)
-        steps["step"] = steps.groupby(["learner", "activity_id", "attempt"])["delta"].cumsum()
-        made = steps[steps["kind"] == "choice"]
-        pairs = [decoded[c][3] for c in codes[made.index]]
-        out["choices"] = pd.DataFrame({
-            "learner": made["learner"].to_numpy(), "case_study": made["activity_id"].to_numpy(),
-            "run": made["attempt"].to_numpy(), "step": made["step"].clip(lower=1).to_numpy(),
-            "node": [p[0] for p in pairs], "choice": [p[1] for p in pairs],
-            "next": [paths.next(c, p[0], p[1]) for c, p in zip(made["activity_id"], pairs,
-                                                              strict=True)],
-            "recorded_at": made["recorded_at"].to_numpy(), "source": "practice"},
-            columns=CHOICE_COLUMNS)
-    ends = frame[kinds == "ending"]
-    if len(ends):
-        out["endings"] = pd.DataFrame({
-            "learner": ends["learner"].to_numpy(), "case_study": ends["activity_id"].to_numpy(),
-            "run": ends["attempt"].to_numpy(),
-            "ending": [decoded[c][4] for c in codes[ends.index]],
-            "recorded_at": ends["recorded_at"].to_numpy(), "source": "practice"},
-            columns=ENDING_COLUMNS)
+    cols = dict(zip(EVENT_COLUMNS, columns(rows, len(EVENT_COLUMNS)), strict=True))
+    del rows  # the driver's tuples: as large as the columns
+    tables = event_tables(cols, {k: v[0] for k, v in people.items()},
+                          lambda n, t, a: _decode(n, t, content, paths, a), paths.next, _utc)
+    for name, frame in (("answers", tables.answers), ("choices", tables.choices),
+                        ("endings", tables.endings)):
+        if frame is not None:
+            out[name] = frame
+    bad = tables.bad_ids
     if bad:
         shown_ids = ", ".join(map(str, bad[:10])) + (" ..." if len(bad) > 10 else "")
         out["problems"].append(Problem(shown, 0, 0, f"{len(bad)} stored event(s) could not be "
