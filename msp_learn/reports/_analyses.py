@@ -246,7 +246,11 @@ def response_analysis(answers: pd.DataFrame) -> pd.DataFrame:
     cols = ["test", "item", "response", "count", "learners", "frequency", "correct"]
     if answers.empty:
         return pd.DataFrame(columns=cols)
-    a = answers.assign(test=test_label(answers), response=answers["response"].map(_hashable))
+    response = answers["response"]
+    nested = response.map(type).isin([dict, list])  # few: a risk rating, an ordering...
+    if nested.any():
+        response = response.where(~nested, response[nested].map(_hashable))
+    a = answers.assign(test=test_label(answers), response=response)
     out = a.groupby(["test", "item", "response"], as_index=False, dropna=False).agg(
         count=("learner", "size"), learners=("learner", "nunique"),
         correct=("correct", "first"))

@@ -19,6 +19,7 @@ Learner text passes through unchanged; the outputs escape or neutralise it.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
@@ -683,11 +684,16 @@ def _workshop(sessions, participants, answers, people, content: _Content, out: d
 
 # learners: one id per person across the gradebook, the store and the learners file
 
-def _key(name: Any) -> str | None:
+@functools.lru_cache(maxsize=16_384)  # each name is keyed several times (ids, names, files)
+def _name_key(name: str) -> str | None:
     try:
-        return name_key(str(name))
+        return name_key(name)
     except ValueError:
         return None
+
+
+def _key(name: Any) -> str | None:
+    return _name_key(str(name))
 
 
 class _Known(Collection):
@@ -820,6 +826,7 @@ def load(*, course: str | os.PathLike | None = None, store_url: str | None = Non
                          {x for f in (answers, choices, reflections, grades)
                           for x in f["learner"].unique()})
     answers = _compact(answers, ANSWER_KEYS)
+    choices, endings = _compact(choices, CHOICE_KEYS), _compact(endings, ENDING_KEYS)
     return ReportData(learners=learners, grades=grades, answers=answers, choices=choices,
                       endings=endings, reflections=reflections, items=items,
                       assignments=assignments, anonymous=anonymous,
@@ -831,6 +838,8 @@ def load(*, course: str | os.PathLike | None = None, store_url: str | None = Non
 #: scale, and faster grouping): compare, filter and group them as usual.
 GRADE_KEYS = ("learner", "assignment", "item", "kind")
 ANSWER_KEYS = ("learner", "source", "activity_kind", "activity_id", "item", "assignment")
+CHOICE_KEYS = ("learner", "case_study", "node", "choice", "next", "source")
+ENDING_KEYS = ("learner", "case_study", "ending", "source")
 
 
 COMPACT_FROM = 10_000  # rows; smaller tables stay plain (simpler to work with by hand)
