@@ -34,8 +34,8 @@ from sqlalchemy import String, create_engine, event, make_url, select, type_coer
 
 from msp_learn import events as ev
 from msp_learn.identity import name_key
-from msp_learn.reports._events import EVENT_COLUMNS, event_tables
-from msp_learn.reports._gradebook import columns, grade_rows
+from msp_learn.reports._events import compact_events, event_tables
+from msp_learn.reports._gradebook import CHUNK, grade_rows
 from msp_learn.reports._learners import LEARNER_COLUMNS, NOT_GIVEN, Problem, read_learners
 
 # The tables' columns (docs/house.md, Reports). Extra columns are marked "extra" there.
@@ -537,7 +537,8 @@ def read_store(url: str, content: _Content) -> dict[str, list]:
                        S.events.c.activity_id, S.events.c.event, S.events.c.payload,
                        type_coerce(S.events.c.recorded_at, String).label("recorded_at"))
                 .where(S.events.c.event.in_(EVENTS_READ)).order_by(S.events.c.id))
-            events_rows = result.cursor.fetchall()
+            cursor = result.cursor  # read a chunk at a time, kept compact (_events)
+            events_read = compact_events(iter(lambda: cursor.fetchmany(CHUNK), []), _utc)
             result.close()
             reflection_rows = conn.execute(select(
                 S.reflections.c.learner_id, S.reflections.c.activity_kind,
@@ -561,8 +562,8 @@ def read_store(url: str, content: _Content) -> dict[str, list]:
         return out
     finally:
         engine.dispose()
-    held = [events_rows]
-    del events_rows
+    held = [events_read]
+    del events_read
     _events(held, people, content, out, shown)  # it lets go of the rows as it goes
     for row in reflection_rows:
         answers = _json(row.answers)
@@ -618,13 +619,12 @@ def _events(held: list, people, content: _Content, out: dict, shown: str) -> Non
     """The store's events as answers, choices and endings (frames, in ``out``; see
     ``_events``: each distinct event is read once through ``events.read``)."""
     paths = _Paths(content)
-    rows = held.pop()
-    if not rows:
+    events = held.pop()
+    if not len(events.key):
         return
-    cols = dict(zip(EVENT_COLUMNS, columns(rows, len(EVENT_COLUMNS)), strict=True))
-    del rows  # the driver's tuples: as large as the columns
-    tables = event_tables(cols, {k: v[0] for k, v in people.items()},
-                          lambda n, t, a: _decode(n, t, content, paths, a), paths.next, _utc)
+    tables = event_tables(events, {k: v[0] for k, v in people.items()},
+                          lambda n, t, a: _decode(n, t, content, paths, a), paths.next)
+    del events
     for name, frame in (("answers", tables.answers), ("choices", tables.choices),
                         ("endings", tables.endings)):
         if frame is not None:

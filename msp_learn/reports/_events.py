@@ -8,11 +8,13 @@ built by taking from those few decoded values by position (numpy), never row by 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from msp_learn.reports._gradebook import columns
 
 #: The columns of the events the store gives (in this order).
 EVENT_COLUMNS = ("id", "learner_id", "activity_kind", "activity_id", "event", "payload",
@@ -52,18 +54,62 @@ def _objects(values: list) -> np.ndarray:
     return out
 
 
-def event_tables(cols: dict, names: dict, decode: Decode,
-                 next_of: Callable[[str, str, str], str | None], utc) -> EventTables:
-    """The tables of the events in ``cols`` (``EVENT_COLUMNS`` -> list of values, in event
-    order). ``names`` maps a learner id to the learner's name ("?" when unknown),
-    ``next_of(case, node, choice)`` says where a choice leads, ``utc`` parses timestamps."""
-    event, payload, activity = cols["event"], cols["payload"], cols["activity_id"]
-    codes, first = group_codes(event, payload, activity)
-    decoded = [decode(event[i], payload[i], activity[i]) for i in first]
-    del payload
+@dataclass
+class Events:
+    """The events, compact: ``key`` numbers each event's (event, payload, activity id)
+    (``keys[n]`` is the n-th, by first appearance); text columns share one string per
+    distinct value; ``recorded_at`` is parsed."""
+
+    id: np.ndarray
+    learner_id: np.ndarray
+    activity_kind: np.ndarray
+    activity_id: np.ndarray
+    key: np.ndarray
+    keys: list[tuple]
+    recorded_at: pd.api.extensions.ExtensionArray
+
+
+def _shared(values: list, pool: dict) -> np.ndarray:
+    """``values`` as an object array whose equal strings are one object (from ``pool``)."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+    return _objects([pool.setdefault(u, u) for u in uniques])[codes]
+
+
+def compact_events(chunks: Iterable[list[tuple]], utc) -> Events:
+    """Rows of ``EVENT_COLUMNS``, some at a time, as :class:`Events`: each chunk's text is
+    let go once read, so the events are never all held as Python rows."""
+    index: dict[tuple, int] = {}
+    pool: dict = {}
+    parts: list[tuple] = []
+    for rows in chunks:
+        cols = dict(zip(EVENT_COLUMNS, columns(rows, len(EVENT_COLUMNS)), strict=True))
+        del rows
+        event, payload, activity = cols["event"], cols["payload"], cols["activity_id"]
+        local, first = group_codes(event, payload, activity)
+        key = np.array([index.setdefault((event[i], payload[i], activity[i]), len(index))
+                        for i in first], "intp")[local]
+        parts.append((np.asarray(cols["id"], dtype=object),
+                      np.asarray(cols["learner_id"], dtype=object),
+                      _shared(cols["activity_kind"], pool), _shared(activity, pool), key,
+                      utc(pd.Series(_objects(cols["recorded_at"])))))
+    if not parts:
+        parts = [(_objects([]), _objects([]), _objects([]), _objects([]),
+                  np.array([], "intp"), utc(pd.Series([], dtype=object)))]
+    ids, learners, kinds, activities, keys = (
+        np.concatenate(c) for c in zip(*(p[:5] for p in parts), strict=True))
+    when = pd.concat([p[5] for p in parts], ignore_index=True).array
+    return Events(ids, learners, kinds, activities, keys, list(index), when)
+
+
+def event_tables(events: Events, names: dict, decode: Decode,
+                 next_of: Callable[[str, str, str], str | None]) -> EventTables:
+    """The tables of ``events`` (in event order). ``names`` maps a learner id to the
+    learner's name ("?" when unknown), ``next_of(case, node, choice)`` says where a choice
+    leads."""
+    codes = events.key
+    decoded = [decode(*k) for k in events.keys]
     ok_u = np.array([d is not None for d in decoded], bool)
-    ids = np.asarray(cols["id"], dtype=object)
-    bad = ids[~ok_u[codes]].tolist()
+    bad = events.id[~ok_u[codes]].tolist()
     rows = np.flatnonzero(ok_u[codes])
     codes = codes[rows]
     decoded = [d or ("", 1, [], None, None) for d in decoded]
@@ -73,10 +119,9 @@ def event_tables(cols: dict, names: dict, decode: Decode,
     # each event's columns, by position in the events
     known = pd.Index(list(names), dtype=object)
     name_of = _objects([*names.values(), "?"])  # -1 (not a known learner) takes the "?"
-    learner = name_of[known.get_indexer(pd.Index(cols["learner_id"], dtype=object))[rows]]
-    kind_col = _objects(cols["activity_kind"])[rows]
-    activity_col = _objects(activity)[rows]
-    when = utc(pd.Series(_objects(cols["recorded_at"])[rows])).array
+    learner = name_of[known.get_indexer(pd.Index(events.learner_id, dtype=object))[rows]]
+    kind_col, activity_col = events.activity_kind[rows], events.activity_id[rows]
+    when = events.recorded_at.take(rows)
     attempt, kinds = attempt_u[codes], kind_u[codes]
 
     # answers: one row per answer row of each event (a risk assessment has several)
@@ -106,8 +151,8 @@ def event_tables(cols: dict, names: dict, decode: Decode,
         chosen = steps[made]
         node_u = _objects([d[3][0] if d[3] else None for d in decoded])
         choice_u = _objects([d[3][1] if d[3] else None for d in decoded])
-        next_u = _objects([next_of(a, n, c) if n is not None else None for a, n, c in zip(
-            (activity[i] for i in first), node_u, choice_u, strict=True)])
+        next_u = _objects([next_of(k[2], n, c) if n is not None else None
+                           for k, n, c in zip(events.keys, node_u, choice_u, strict=True)])
         c = codes[chosen]
         choices = pd.DataFrame({
             "learner": learner[chosen], "case_study": activity_col[chosen],

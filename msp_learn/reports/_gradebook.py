@@ -14,6 +14,7 @@ joined in pandas by position. Both give the same rows in the same order (a test 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from operator import itemgetter
 
 import numpy as np
@@ -58,13 +59,27 @@ JOIN assignment a ON a.id = sa.assignment_id
 """
 
 
-def fetch(con, sql: str) -> list[tuple]:
-    """Every row of ``sql`` as tuples: ``con`` is a DB-API connection or an SQLAlchemy
-    engine."""
+#: Rows fetched at a time from the large table: its ids are let go chunk by chunk, so the
+#: read never holds them all (less memory, and less time spent getting it).
+CHUNK = 50_000
+
+
+def chunks(con, sql: str, size: int = CHUNK) -> Iterator[list[tuple]]:
+    """The rows of ``sql``, ``size`` at a time: ``con`` is a DB-API connection or an
+    SQLAlchemy engine (on a server, a server-side cursor)."""
     if hasattr(con, "cursor"):
-        return con.execute(sql).fetchall()
+        cursor = con.execute(sql)
+        while rows := cursor.fetchmany(size):
+            yield rows
+        return
     with con.connect() as conn:
-        return conn.exec_driver_sql(sql).all()
+        result = conn.execution_options(stream_results=True).exec_driver_sql(sql)
+        yield from result.partitions(size)
+
+
+def fetch(con, sql: str) -> list[tuple]:
+    """Every row of ``sql`` as tuples (see :func:`chunks`)."""
+    return [row for part in chunks(con, sql) for row in part]
 
 
 def columns(rows: list[tuple], count: int) -> list[list]:
@@ -72,16 +87,21 @@ def columns(rows: list[tuple], count: int) -> list[list]:
     return [list(map(itemgetter(i), rows)) for i in range(count)]
 
 
-def _positions(ids: list, keys: list) -> np.ndarray:
-    """Where each of ``ids`` is in ``keys`` (unique), -1 where it is not."""
-    return pd.Index(keys, dtype=object).get_indexer(pd.Index(ids, dtype=object))
-
-
 def _categorical(labels: list, at: np.ndarray) -> pd.Categorical:
     """``labels[at]`` as a categorical of the labels used, sorted (as ``astype("category")``
     makes them from ``read_sql``'s text columns; a missing label is NaN)."""
     codes, uniques = pd.factorize(pd.Index(labels), sort=True)
     return pd.Categorical.from_codes(codes[at], uniques).remove_unused_categories()
+
+
+def _grade_chunk(rows: list[tuple], cells: pd.Index, books: pd.Index) -> tuple:
+    """Some grade rows as arrays: the position of their cell in ``cells`` and of their
+    notebook in ``books`` (-1: not there), the score, and whether it awaits marking."""
+    cell, book, score, manual = columns(rows, 4)
+    return (cells.get_indexer(pd.Index(cell, dtype=object)),
+            books.get_indexer(pd.Index(book, dtype=object)),
+            pd.to_numeric(pd.Series(score, dtype=object), errors="coerce").to_numpy(float),
+            np.fromiter(map(bool, manual), bool, len(manual)))
 
 
 def grade_rows(con, kind_of, utc) -> dict:
@@ -93,11 +113,12 @@ def grade_rows(con, kind_of, utc) -> dict:
     """
     cell_id, cell_name, cell_max = columns(fetch(con, CELLS_SQL), 3)
     book_id, learner, assignment, stamp = columns(fetch(con, NOTEBOOKS_SQL), 4)
-    rows = fetch(con, GRADE_ROWS_SQL)
-    cell, book, score, manual = columns(rows, 4)
-    del rows
-    at_cell, at_book = _positions(cell, cell_id), _positions(book, book_id)
-    del cell, book
+    cells, books = pd.Index(cell_id, dtype=object), pd.Index(book_id, dtype=object)
+    parts = [_grade_chunk(rows, cells, books) for rows in chunks(con, GRADE_ROWS_SQL)]
+    empty = (np.array([], "intp"), np.array([], "intp"), np.array([], float),
+             np.array([], bool))
+    at_cell, at_book, score, manual = (np.concatenate(c) for c in zip(empty, *parts,
+                                                                       strict=True))
     keep = (at_cell >= 0) & (at_book >= 0)  # the inner joins: a grade of a known cell and
     at_cell, at_book = at_cell[keep], at_book[keep]  # submission
     maxes = pd.to_numeric(pd.Series(cell_max, dtype=object), errors="coerce").to_numpy(float)
@@ -106,8 +127,7 @@ def grade_rows(con, kind_of, utc) -> dict:
         "assignment": _categorical(assignment, at_book),
         "item": _categorical(cell_name, at_cell),
         "kind": _categorical([kind_of(n) for n in cell_name], at_cell),
-        "score": pd.to_numeric(pd.Series(score, dtype=object), errors="coerce")
-        .to_numpy(float)[keep],
+        "score": score[keep],
         "max_score": maxes[at_cell],
-        "needs_manual": np.fromiter(map(bool, manual), bool, len(manual))[keep],
+        "needs_manual": manual[keep],
         "submitted_at": utc(pd.Series(stamp, dtype=object)).array.take(at_book)}
