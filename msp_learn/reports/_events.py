@@ -2,8 +2,10 @@
 
 At council scale the store holds some 800,000 events but only a few thousand distinct
 (event, payload, activity) combinations: the same answer to the same item, again and again.
-So each distinct one is decoded once (by the caller's ``decode``), and every table is
-built by taking from those few decoded values by position (numpy), never row by row.
+So the events are read a chunk at a time into :class:`Events` (each distinct one numbered,
+text shared, timestamps parsed), each distinct one is decoded once (by the caller's
+``decode``), and every table is built by taking from those few decoded values by position
+(numpy), never row by row.
 """
 
 from __future__ import annotations
@@ -31,8 +33,8 @@ class EventTables:
     learners by their store name) and the ids of events that could not be read."""
 
     answers: pd.DataFrame
-    choices: pd.DataFrame
-    endings: pd.DataFrame
+    choices: pd.DataFrame | None  # None: no choices made
+    endings: pd.DataFrame | None  # None: no ending reached
     bad_ids: list
 
 
