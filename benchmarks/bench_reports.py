@@ -47,7 +47,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 
 # The baseline reads the very grades the report reads: the report's own query.
-from msp_learn.reports._data import GRADES_SQL  # noqa: E402
+from msp_learn.reports._gradebook import GRADES_SQL  # noqa: E402
 
 EVENTS_SQL = """
 SELECT l.name AS learner, e.activity_kind, e.activity_id, e.event, e.payload, e.recorded_at

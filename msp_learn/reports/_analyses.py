@@ -150,53 +150,87 @@ def _cov(x: np.ndarray, y: np.ndarray) -> float:
     return float(((x - x.mean()) * (y - y.mean())).sum() / (len(x) - 1))
 
 
-def _wide(part: pd.DataFrame) -> pd.DataFrame:
-    """Learners by items of one test (each learner's first score for each item)."""
-    return part.drop_duplicates(["learner", "item"]).set_index(["learner", "item"])[
-        "score"].unstack()
+def _by_test(scores: pd.DataFrame):
+    """For each test (sorted): its items (sorted), the learners-by-items matrix of each
+    learner's first score on each item (NaN where none) and each item's maximum score.
+    A score without a test, learner or item is left out: it has no place in a matrix."""
+    scores = scores.dropna(subset=["test", "learner", "item"])
+    test_at, tests = pd.factorize(scores["test"], sort=True)
+    learner_at = pd.factorize(scores["learner"], sort=True)[0]
+    item_at, items = pd.factorize(scores["item"], sort=True)
+    score = scores["score"].to_numpy(float)
+    maximum = scores["max_score"].to_numpy(float)
+    order = np.argsort(test_at, kind="stable")  # each test's rows, in their first order
+    bounds = np.searchsorted(test_at[order], np.arange(len(tests) + 1))
+    for k, test in enumerate(tests):
+        rows = order[bounds[k]:bounds[k + 1]]
+        row_of = np.unique(learner_at[rows], return_inverse=True)[1]
+        its, col_of = np.unique(item_at[rows], return_inverse=True)
+        first = np.unique(row_of * len(its) + col_of, return_index=True)[1]
+        wide = np.full((row_of.max() + 1, len(its)), np.nan)
+        wide[row_of[first], col_of[first]] = score[rows[first]]
+        maxes = pd.Series(maximum[rows]).groupby(col_of).max().to_numpy()
+        yield test, items[its], wide, maxes
+
+
+def _item_rows(test, items, wide: np.ndarray, maxes: np.ndarray) -> list[dict]:
+    complete = wide[~np.isnan(wide).any(axis=1)]
+    totals = complete.sum(axis=1)
+    rows = []
+    for j, item in enumerate(items):
+        column = wide[:, j]
+        x_all = column[~np.isnan(column)] / maxes[j]
+        x = complete[:, j]
+        rest = totals - x
+        disc = _corr(x, rest) * 100 if len(x) >= 2 else np.nan
+        eff = np.nan
+        if len(x) >= 2:
+            cov_max = _cov(np.sort(x), np.sort(rest))
+            eff = 100 * _cov(x, rest) / cov_max if cov_max > 0 else np.nan
+        rows.append({"test": test, "item": item, "learners": len(x_all),
+                     "facility": 100 * x_all.mean() if len(x_all) else np.nan,
+                     "sd": 100 * x_all.std(ddof=1) if len(x_all) >= 2 else np.nan,
+                     "complete": len(x), "discrimination": disc, "efficiency": eff})
+    return rows
+
+
+def _alpha_row(test, wide: np.ndarray) -> dict:
+    complete = wide[~np.isnan(wide).any(axis=1)]
+    n, k = complete.shape
+    alpha = np.nan
+    if k >= 2 and n >= 2:
+        total_var = complete.sum(axis=1).var(ddof=1)
+        if total_var > 0:
+            alpha = k / (k - 1) * (1 - complete.var(axis=0, ddof=1).sum() / total_var)
+    return {"test": test, "items": k, "learners": n, "alpha": alpha}
+
+
+ITEM_STAT_COLUMNS = ["test", "item", "learners", "facility", "sd", "complete",
+                     "discrimination", "efficiency"]
+ALPHA_COLUMNS = ["test", "items", "learners", "alpha"]
+
+
+def item_analysis(scores: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(item_statistics(scores), cronbach_alpha(scores))`` in one pass over the scores."""
+    stats, alphas = [], []
+    for test, items, wide, maxes in _by_test(scores):
+        stats += _item_rows(test, items, wide, maxes)
+        alphas.append(_alpha_row(test, wide))
+    return (pd.DataFrame(stats, columns=ITEM_STAT_COLUMNS),
+            pd.DataFrame(alphas, columns=ALPHA_COLUMNS))
 
 
 def item_statistics(scores: pd.DataFrame) -> pd.DataFrame:
     """Per test and item: ``learners`` (who have a score for it), ``facility`` (%), ``sd``
     (% of the maximum), and over learners with every item of the test (``complete``):
     ``discrimination`` and ``efficiency`` (%)."""
-    rows = []
-    for test, part in scores.groupby("test", sort=True):
-        wide = _wide(part)
-        maxes = part.groupby("item")["max_score"].max()
-        complete = wide.dropna()
-        totals = complete.sum(axis=1).to_numpy()
-        for item in wide.columns:
-            x_all = wide[item].dropna().to_numpy() / maxes[item]
-            x = complete[item].to_numpy()
-            rest = totals - x
-            disc = _corr(x, rest) * 100 if len(x) >= 2 else np.nan
-            eff = np.nan
-            if len(x) >= 2:
-                cov_max = _cov(np.sort(x), np.sort(rest))
-                eff = 100 * _cov(x, rest) / cov_max if cov_max > 0 else np.nan
-            rows.append({"test": test, "item": item, "learners": len(x_all),
-                         "facility": 100 * x_all.mean() if len(x_all) else np.nan,
-                         "sd": 100 * x_all.std(ddof=1) if len(x_all) >= 2 else np.nan,
-                         "complete": len(x), "discrimination": disc, "efficiency": eff})
-    return pd.DataFrame(rows, columns=["test", "item", "learners", "facility", "sd",
-                                       "complete", "discrimination", "efficiency"])
+    return item_analysis(scores)[0]
 
 
 def cronbach_alpha(scores: pd.DataFrame) -> pd.DataFrame:
     """Per test: ``items``, ``learners`` with every item, and Cronbach's ``alpha`` (NaN with
     fewer than 2 items or 2 learners, or when every total is the same)."""
-    rows = []
-    for test, part in scores.groupby("test", sort=True):
-        wide = _wide(part).dropna()
-        k, n = wide.shape[1], wide.shape[0]
-        alpha = np.nan
-        if k >= 2 and n >= 2:
-            total_var = wide.sum(axis=1).var(ddof=1)
-            if total_var > 0:
-                alpha = k / (k - 1) * (1 - wide.var(ddof=1).sum() / total_var)
-        rows.append({"test": test, "items": k, "learners": n, "alpha": alpha})
-    return pd.DataFrame(rows, columns=["test", "items", "learners", "alpha"])
+    return item_analysis(scores)[1]
 
 
 def _hashable(value):
@@ -212,7 +246,11 @@ def response_analysis(answers: pd.DataFrame) -> pd.DataFrame:
     cols = ["test", "item", "response", "count", "learners", "frequency", "correct"]
     if answers.empty:
         return pd.DataFrame(columns=cols)
-    a = answers.assign(test=test_label(answers), response=answers["response"].map(_hashable))
+    response = answers["response"]
+    nested = response.map(type).isin([dict, list])  # few: a risk rating, an ordering...
+    if nested.any():
+        response = response.where(~nested, response[nested].map(_hashable))
+    a = answers.assign(test=test_label(answers), response=response)
     out = a.groupby(["test", "item", "response"], as_index=False, dropna=False).agg(
         count=("learner", "size"), learners=("learner", "nunique"),
         correct=("correct", "first"))

@@ -2,10 +2,10 @@
 
 Three sources, each optional:
 
-- nbgrader's gradebook (``<course>/gradebook.db``, or ``gradebook_url``): one read-only SQL
-  query for every grade of every assignment, with nbgrader's score rule (the manual score
-  when set, else the autograder's, plus any extra credit). A grade nobody has given yet
-  (neither score set) is left empty (NaN) with ``needs_manual`` true, not counted as 0.
+- nbgrader's gradebook (``<course>/gradebook.db``, or ``gradebook_url``): every grade of
+  every assignment, read only, with nbgrader's score rule (the manual score when set, else
+  the autograder's, plus any extra credit; see ``_gradebook``). A grade nobody has given
+  yet (neither score set) is left empty (NaN) with ``needs_manual`` true, not counted as 0.
 - the course's autograded answers files (``<course>/autograded/<learner>/<assignment>/
   answers.json``): what each learner chose, for response analysis.
 - the kit's store (``store_url``): every answer, case-study choice and ending, reflection, and
@@ -19,6 +19,7 @@ Learner text passes through unchanged; the outputs escape or neutralise it.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
@@ -28,12 +29,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import String, create_engine, event, make_url, select, type_coerce
 
 from msp_learn import events as ev
 from msp_learn.identity import name_key
+from msp_learn.reports._events import compact_events, event_tables
+from msp_learn.reports._gradebook import CHUNK, grade_rows
 from msp_learn.reports._learners import LEARNER_COLUMNS, NOT_GIVEN, Problem, read_learners
 
 # The tables' columns (docs/house.md, Reports). Extra columns are marked "extra" there.
@@ -53,21 +55,6 @@ STRUCTURE_COLUMNS = ["case_study", "node", "node_title", "choice", "label", "nex
 CASE_ENDING_COLUMNS = ["case_study", "ending", "title", "outcomes_asked", "outcome_achievement",
                        "risk_outcome"]
 
-GRADES_SQL = """
-SELECT sa.student_id AS learner, a.name AS assignment, bc.name AS item,
-       CASE WHEN g.manual_score IS NOT NULL THEN g.manual_score + COALESCE(g.extra_credit, 0)
-            WHEN g.auto_score IS NOT NULL THEN g.auto_score + COALESCE(g.extra_credit, 0)
-       END AS score,
-       COALESCE(gc.max_score, tc.max_score) AS max_score,
-       g.needs_manual_grade AS needs_manual, sa.timestamp AS submitted_at
-FROM grade g
-JOIN base_cell bc ON bc.id = g.cell_id
-LEFT JOIN grade_cells gc ON gc.id = g.cell_id
-LEFT JOIN task_cells tc ON tc.id = g.cell_id
-JOIN submitted_notebook sn ON sn.id = g.notebook_id
-JOIN submitted_assignment sa ON sa.id = sn.assignment_id
-JOIN assignment a ON a.id = sa.assignment_id
-"""
 STUDENTS_SQL = "SELECT id, first_name, last_name FROM student"
 ASSIGNMENTS_SQL = "SELECT name, duedate FROM assignment"
 
@@ -228,7 +215,7 @@ def read_gradebook(course: Path | None = None, url: str | None = None
         return (_frame(None, GRADE_COLUMNS), _frame(None, ["learner", "name"]),
                 _frame(None, ["assignment", "duedate"]), problems, where)
     try:
-        grades = pd.read_sql(GRADES_SQL, con)
+        grades = pd.DataFrame(grade_rows(con, item_kind, _utc), columns=GRADE_COLUMNS)
         students = pd.read_sql(STUDENTS_SQL, con)
         assignments = pd.read_sql(ASSIGNMENTS_SQL, con)
     except Exception as exc:  # noqa: BLE001 - any database failure is a problem, not a crash
@@ -238,13 +225,6 @@ def read_gradebook(course: Path | None = None, url: str | None = None
                 _frame(None, ["assignment", "duedate"]), problems, where)
     finally:
         con.dispose() if hasattr(con, "dispose") else con.close()
-    cells = grades["item"].unique()
-    grades["kind"] = grades["item"].map(dict(zip(cells, map(item_kind, cells), strict=True)))
-    grades["score"] = pd.to_numeric(grades["score"], errors="coerce").astype(float)
-    grades["max_score"] = pd.to_numeric(grades["max_score"], errors="coerce").astype(float)
-    grades["needs_manual"] = grades["needs_manual"].fillna(False).astype(bool)
-    grades["submitted_at"] = _utc(grades["submitted_at"])
-    grades = grades[GRADE_COLUMNS]
     names = (students["first_name"].fillna("").str.strip() + " "
              + students["last_name"].fillna("").str.strip()).str.strip()
     students = pd.DataFrame({"learner": students["id"].astype(str),
@@ -557,7 +537,8 @@ def read_store(url: str, content: _Content) -> dict[str, list]:
                        S.events.c.activity_id, S.events.c.event, S.events.c.payload,
                        type_coerce(S.events.c.recorded_at, String).label("recorded_at"))
                 .where(S.events.c.event.in_(EVENTS_READ)).order_by(S.events.c.id))
-            events_rows = result.cursor.fetchall()
+            cursor = result.cursor  # read a chunk at a time, kept compact (_events)
+            events_read = compact_events(iter(lambda: cursor.fetchmany(CHUNK), []), _utc)
             result.close()
             reflection_rows = conn.execute(select(
                 S.reflections.c.learner_id, S.reflections.c.activity_kind,
@@ -581,8 +562,8 @@ def read_store(url: str, content: _Content) -> dict[str, list]:
         return out
     finally:
         engine.dispose()
-    held = [events_rows]
-    del events_rows
+    held = [events_read]
+    del events_read
     _events(held, people, content, out, shown)  # it lets go of the rows as it goes
     for row in reflection_rows:
         answers = _json(row.answers)
@@ -597,6 +578,7 @@ def read_store(url: str, content: _Content) -> dict[str, list]:
         _workshop(*workshop, people, content, out, shown)
     linked = _frame(out.pop("workshop"), ANSWER_COLUMNS)
     if len(linked):
+        linked["recorded_at"] = _utc(linked["recorded_at"])
         events_answers = out["answers"] if isinstance(out["answers"], pd.DataFrame) else \
             _frame(out["answers"], ANSWER_COLUMNS)
         out["answers"] = pd.concat([events_answers, linked], ignore_index=True) \
@@ -634,69 +616,20 @@ def _decode(name: str, text: str, content: _Content, paths: _Paths, case: str) -
 
 
 def _events(held: list, people, content: _Content, out: dict, shown: str) -> None:
-    """The store's events as answers, choices and endings (frames, in ``out``).
-
-    Payloads repeat (the same answer to the same item), so each distinct (event, payload,
-    activity) is read once through ``events.read`` and the rows are built column-wise.
-    """
+    """The store's events as answers, choices and endings (frames, in ``out``; see
+    ``_events``: each distinct event is read once through ``events.read``)."""
     paths = _Paths(content)
-    rows = held.pop()
-    if not rows:
+    events = held.pop()
+    if not len(events.key):
         return
-    frame = pd.DataFrame.from_records(rows, columns=[
-        "id", "learner_id", "activity_kind", "activity_id", "event", "payload", "recorded_at"])
-    del rows  # the driver's tuples: as large as the frame
-    frame["learner"] = frame["learner_id"].map({k: v[0] for k, v in people.items()}) \
-        .fillna("?")
-    keys = ["event", "payload", "activity_id"]
-    group = frame.groupby(keys, sort=False).ngroup()  # numbered by first appearance
-    codes = group.to_numpy()
-    uniques = frame.loc[~group.duplicated(), keys].itertuples(index=False)
-    decoded = [_decode(n, t, content, paths, a) for n, t, a in uniques]
-    frame = frame.drop(columns=["payload"])
-    bad = frame.loc[[decoded[c] is None for c in codes], "id"].tolist()
-    ok = np.array([d is not None for d in decoded], bool)[codes]
-    frame, codes = frame[ok].reset_index(drop=True), codes[ok]
-    kinds = np.array([d[0] if d else "" for d in decoded], object)[codes]
-    frame["attempt"] = np.array([d[1] if d else 1 for d in decoded], "int64")[codes]
-    frame["kind"] = kinds
-    # answers: one row per answer row of each event (a risk assessment has several)
-    n_rows = np.array([len(d[2]) if d else 0 for d in decoded])[codes]
-    take = np.repeat(np.arange(len(frame)), n_rows)
-    flat = [r for c in codes for r in decoded[c][2]]
-    base = frame.iloc[take]
-    out["answers"] = pd.DataFrame({
-        "learner": base["learner"].to_numpy(), "source": "practice",
-        "activity_kind": base["activity_kind"].to_numpy(),
-        "activity_id": base["activity_id"].to_numpy(),
-        "item": [r[0] for r in flat], "attempt": base["attempt"].to_numpy(),
-        "response": pd.Series([r[1] for r in flat], dtype=object).to_numpy(),
-        "correct": pd.Series([r[2] for r in flat], dtype=object).to_numpy(),
-        "recorded_at": base["recorded_at"].to_numpy(), "assignment": None},
-        columns=ANSWER_COLUMNS)
-    # choices: the step is the depth of the path in the run (Back steps up one)
-    steps = frame[np.isin(kinds, ["choice", "back"])].copy()
-    if len(steps):
-        steps["delta"] = np.where(steps["kind"] == "choice", 1, -1)
-        steps["step"] = steps.groupby(["learner", "activity_id", "attempt"])["delta"].cumsum()
-        made = steps[steps["kind"] == "choice"]
-        pairs = [decoded[c][3] for c in codes[made.index]]
-        out["choices"] = pd.DataFrame({
-            "learner": made["learner"].to_numpy(), "case_study": made["activity_id"].to_numpy(),
-            "run": made["attempt"].to_numpy(), "step": made["step"].clip(lower=1).to_numpy(),
-            "node": [p[0] for p in pairs], "choice": [p[1] for p in pairs],
-            "next": [paths.next(c, p[0], p[1]) for c, p in zip(made["activity_id"], pairs,
-                                                              strict=True)],
-            "recorded_at": made["recorded_at"].to_numpy(), "source": "practice"},
-            columns=CHOICE_COLUMNS)
-    ends = frame[kinds == "ending"]
-    if len(ends):
-        out["endings"] = pd.DataFrame({
-            "learner": ends["learner"].to_numpy(), "case_study": ends["activity_id"].to_numpy(),
-            "run": ends["attempt"].to_numpy(),
-            "ending": [decoded[c][4] for c in codes[ends.index]],
-            "recorded_at": ends["recorded_at"].to_numpy(), "source": "practice"},
-            columns=ENDING_COLUMNS)
+    tables = event_tables(events, {k: v[0] for k, v in people.items()},
+                          lambda n, t, a: _decode(n, t, content, paths, a), paths.next)
+    del events
+    for name, frame in (("answers", tables.answers), ("choices", tables.choices),
+                        ("endings", tables.endings)):
+        if frame is not None:
+            out[name] = frame
+    bad = tables.bad_ids
     if bad:
         shown_ids = ", ".join(map(str, bad[:10])) + (" ..." if len(bad) > 10 else "")
         out["problems"].append(Problem(shown, 0, 0, f"{len(bad)} stored event(s) could not be "
@@ -751,11 +684,16 @@ def _workshop(sessions, participants, answers, people, content: _Content, out: d
 
 # learners: one id per person across the gradebook, the store and the learners file
 
-def _key(name: Any) -> str | None:
+@functools.lru_cache(maxsize=16_384)  # each name is keyed several times (ids, names, files)
+def _name_key(name: str) -> str | None:
     try:
-        return name_key(str(name))
+        return name_key(name)
     except ValueError:
         return None
+
+
+def _key(name: Any) -> str | None:
+    return _name_key(str(name))
 
 
 class _Known(Collection):
@@ -888,6 +826,7 @@ def load(*, course: str | os.PathLike | None = None, store_url: str | None = Non
                          {x for f in (answers, choices, reflections, grades)
                           for x in f["learner"].unique()})
     answers = _compact(answers, ANSWER_KEYS)
+    choices, endings = _compact(choices, CHOICE_KEYS), _compact(endings, ENDING_KEYS)
     return ReportData(learners=learners, grades=grades, answers=answers, choices=choices,
                       endings=endings, reflections=reflections, items=items,
                       assignments=assignments, anonymous=anonymous,
@@ -899,14 +838,18 @@ def load(*, course: str | os.PathLike | None = None, store_url: str | None = Non
 #: scale, and faster grouping): compare, filter and group them as usual.
 GRADE_KEYS = ("learner", "assignment", "item", "kind")
 ANSWER_KEYS = ("learner", "source", "activity_kind", "activity_id", "item", "assignment")
+CHOICE_KEYS = ("learner", "case_study", "node", "choice", "next", "source")
+ENDING_KEYS = ("learner", "case_study", "ending", "source")
 
 
 COMPACT_FROM = 10_000  # rows; smaller tables stay plain (simpler to work with by hand)
 
 
 def _compact(frame: pd.DataFrame, keys: Iterable[str]) -> pd.DataFrame:
+    """The key columns as categories from ``COMPACT_FROM`` rows, else plain (as text)."""
     if len(frame) < COMPACT_FROM:
-        return frame
+        return frame.astype({k: frame[k].cat.categories.dtype for k in keys
+                             if isinstance(frame[k].dtype, pd.CategoricalDtype)})
     return frame.astype({k: "category" for k in keys})
 
 

@@ -247,7 +247,7 @@ def _items(data: ReportData, answers: pd.DataFrame, min_group: int,
     practice = answers[answers["source"] != "assessed"]
     scores = pd.concat([A.grade_scores(data.grades), A.answer_scores(practice)],
                        ignore_index=True)
-    stats = A.item_statistics(scores)
+    stats, alpha = A.item_analysis(scores)
     few = stats["learners"] < min_group
     few_complete = stats["complete"] < min_group
     for c in ("facility", "sd"):
@@ -274,7 +274,6 @@ def _items(data: ReportData, answers: pd.DataFrame, min_group: int,
                     "the discriminative efficiency (the discrimination as a share of the most "
                     "it could be). Defined as in Moodle's quiz statistics.",
         frame=frame, notes=tuple(notes)))
-    alpha = A.cronbach_alpha(scores)
     alpha["alpha"] = alpha["alpha"].where(alpha["learners"] >= min_group)
     out.append(Section(
         id="reliability", group="Items", title="How consistent each test is",
