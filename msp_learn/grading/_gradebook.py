@@ -11,17 +11,13 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-ITEM_GRADES = """
+from msp_learn.nbgrader_sql import GRADES_FROM, MAX_SCORE_SQL, SCORE_SQL
+
+ITEM_GRADES = f"""
 SELECT sa.student_id AS student, a.name AS assignment, bc.name AS cell,
-       COALESCE(g.manual_score, g.auto_score) + COALESCE(g.extra_credit, 0) AS score,
-       COALESCE(gc.max_score, tc.max_score) AS max_score, g.needs_manual_grade AS needs_manual
-FROM grade g
-JOIN base_cell bc ON bc.id = g.cell_id
-LEFT JOIN grade_cells gc ON gc.id = g.cell_id
-LEFT JOIN task_cells tc ON tc.id = g.cell_id
-JOIN submitted_notebook sn ON sn.id = g.notebook_id
-JOIN submitted_assignment sa ON sa.id = sn.assignment_id
-JOIN assignment a ON a.id = sa.assignment_id
+       {SCORE_SQL} AS score,
+       {MAX_SCORE_SQL} AS max_score, g.needs_manual_grade AS needs_manual
+{GRADES_FROM}
 WHERE a.name = ?
 ORDER BY sa.student_id, bc.name
 """

@@ -20,24 +20,15 @@ from operator import itemgetter
 import numpy as np
 import pandas as pd
 
-#: nbgrader's score rule, on the ``grade`` table (aliased ``g``).
-SCORE_SQL = """CASE WHEN g.manual_score IS NOT NULL THEN g.manual_score + COALESCE(g.extra_credit, 0)
-            WHEN g.auto_score IS NOT NULL THEN g.auto_score + COALESCE(g.extra_credit, 0)
-       END"""
+from msp_learn.nbgrader_sql import GRADES_FROM, MAX_SCORE_SQL, SCORE_SQL
 
 #: Every grade with its names: the denormalised query (the benchmark's baseline).
 GRADES_SQL = f"""
 SELECT sa.student_id AS learner, a.name AS assignment, bc.name AS item,
        {SCORE_SQL} AS score,
-       COALESCE(gc.max_score, tc.max_score) AS max_score,
+       {MAX_SCORE_SQL} AS max_score,
        g.needs_manual_grade AS needs_manual, sa.timestamp AS submitted_at
-FROM grade g
-JOIN base_cell bc ON bc.id = g.cell_id
-LEFT JOIN grade_cells gc ON gc.id = g.cell_id
-LEFT JOIN task_cells tc ON tc.id = g.cell_id
-JOIN submitted_notebook sn ON sn.id = g.notebook_id
-JOIN submitted_assignment sa ON sa.id = sn.assignment_id
-JOIN assignment a ON a.id = sa.assignment_id
+{GRADES_FROM}
 """
 
 # The same grades normalised: the large table as ids and numbers, the small ones apart.

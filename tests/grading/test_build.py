@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import nbformat
 import pytest
 import yaml
 
 from msp_learn.grading import BUILD_STEPS, CourseError, build_course, init_course
-
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "assessed"
+from tests.grading.examples import MYTHS, example_course
 
 
 @pytest.fixture
 def course(tmp_path):
-    root = tmp_path / "course"
-    init_course(root)
-    shutil.copytree(EXAMPLE, root / "assessed", dirs_exist_ok=True)
-    myths = sorted(p.stem for p in (EXAMPLE / "exercises" / "myths").glob("*.yaml"))
-    (root / "course.yaml").write_text(yaml.safe_dump({"course_id": "c1", "assignments": [
-        {"id": "myths", "kind": "myths", "title": "Myths", "items": myths},
-        {"id": "risk", "kind": "risk", "title": "Risk",
-         "items": ["assessed-ray-missed-meals"]}]}))
-    return root
+    return example_course(tmp_path / "course", [
+        {"id": "myths", "kind": "myths", "title": "Myths", "items": MYTHS},
+        {"id": "risk", "kind": "risk", "title": "Risk", "items": ["assessed-ray-missed-meals"]}])
 
 
 def _cells(root, name):

@@ -5,31 +5,24 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-import yaml
 from traitlets.config import Config
 
-from msp_learn.grading import AnswersFileTracker, CourseError, Event, build_course, init_course
+from msp_learn.grading import AnswersFileTracker, CourseError, Event, build_course
 from msp_learn.grading._answers import course_copy, never_overwritten, read_answers
+from tests.grading.examples import MYTHS, example_course
 
 REPO = Path(__file__).resolve().parents[2]
-EXAMPLE = REPO / "examples" / "assessed"
 
 
 @pytest.fixture
 def course(tmp_path):
-    root = tmp_path / "course"
-    init_course(root)
-    shutil.copytree(EXAMPLE, root / "assessed", dirs_exist_ok=True)
-    myths = sorted(p.stem for p in (EXAMPLE / "exercises" / "myths").glob("*.yaml"))
-    (root / "course.yaml").write_text(yaml.safe_dump({"course_id": "c1", "assignments": [
-        {"id": "myths", "kind": "myths", "title": "Myths", "items": myths}]}))
-    return root
+    return example_course(tmp_path / "course",
+                          [{"id": "myths", "kind": "myths", "title": "Myths", "items": MYTHS}])
 
 
 def test_the_course_copies_are_told_apart_from_everyone_elses_folders(course, tmp_path):

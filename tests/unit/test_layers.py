@@ -27,14 +27,14 @@ ROWS: list[set[str]] = [
     {"content"},
     {"engine", "activities", "events"},
     {"schemas"},
-    {"vocab", "paths"},
+    {"vocab", "paths", "nbgrader_sql"},
     {"store", "_version"},
     {"identity"},
 ]
 RANK = {name: len(ROWS) - i for i, row in enumerate(ROWS) for name in row}
 #: Packages that may not import ipywidgets or IPython (they run in the CLI, reports, tests).
 NO_WIDGETS = {"html", "tracking", "engine", "cpd", "activities", "events", "store", "content",
-              "schemas", "vocab", "paths", "coverage", "cli", "cli_learner", "identity",
+              "schemas", "vocab", "paths", "nbgrader_sql", "coverage", "cli", "cli_learner", "identity",
               "kernel_request"}
 #: Imports a package may not make even though they point down (the seams' own rules).
 FORBIDDEN = {"widgets": {"store", "cpd"}}  # views reach the store only through a tracker
