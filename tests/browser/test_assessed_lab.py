@@ -232,8 +232,8 @@ def test_a_learner_fetches_answers_and_submits_in_jupyterlab(lab_course, lab_pag
 
 
 def test_an_assessor_grades_a_reflection_in_the_formgrader(lab_course, lab_page, screenshot):
-    """Does the formgrader show the rubric and the reflection, and keep a score and a bank
-    comment for one criterion?"""
+    """Does the formgrader show the rubric and the reflection, keep a score and a bank
+    comment for one criterion, and load nothing from another site?"""
     course = lab_course["course"]
     if not list((course / "exchange" / "msp-assessed" / "inbound").glob(f"{STUDENT}+myths+*")):
         pytest.fail("nothing was submitted: the learner's test must run first")
@@ -272,6 +272,7 @@ def test_an_assessor_grades_a_reflection_in_the_formgrader(lab_course, lab_page,
     assert _comment(course) == bank.text
     auto = {c: r["score"] for c, r in grades.items() if c.startswith("test-")}
     assert auto == {f"test-myth-{i}": float(ANSWERS[i] == KEY[i]) for i in MYTHS}
+    assert page.external == [], page.external  # no MathJax (or anything) from a CDN
 
 
 def _comment(course: Path) -> str | None:
