@@ -40,7 +40,7 @@ from playwright.async_api import async_playwright
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from msp_learn.server import voila_argv  # noqa: E402
+from msp_learn.server import stop, voila_argv  # noqa: E402
 from tests.browser.harness import CHROMIUM_ARGS  # noqa: E402  (one set of browser flags)
 
 #: How long to wait for a preheat pool to be full again before a burst or a series of loads
@@ -159,13 +159,8 @@ class Server:
         return sizes
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        if self.proc:
+            stop(self.proc, timeout=30)
 
 
 _learners = iter(range(1, 1_000_000))

@@ -27,6 +27,7 @@ import yaml
 from msp_learn.grading import build_course, init_course
 from msp_learn.grading._gradebook import item_grades
 from msp_learn.grading._rubric import rubric
+from msp_learn.server import stop
 
 from .harness import ARTIFACTS, REPO, SCREENSHOTS, free_port, is_local
 
@@ -95,13 +96,7 @@ class Lab:
                     f"{self.log_tail()}")
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop(self.proc, timeout=30)
 
     def log_tail(self, lines: int = 60) -> str:
         text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
