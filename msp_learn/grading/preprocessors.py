@@ -115,7 +115,6 @@ class GradeWithoutViews(NbGraderPreprocessor):
     """
 
     def preprocess(self, nb, resources):
-        folder = Path(resources.get("metadata", {}).get("path") or ".")
         read = None
         for cell in nb.cells:
             tags = cell.metadata.get("tags")
@@ -127,7 +126,7 @@ class GradeWithoutViews(NbGraderPreprocessor):
                 if _graded.shows_nothing_when_graded(cell.source):
                     cell.outputs = []
                 elif (call := _graded.for_assessor_call(cell.source)) is not None:
-                    read = read or read_answers(answers_path(folder))
+                    read = read or submitted_answers(resources)
                     cell.outputs = _assessor_outputs(read, *call)
                 else:
                     continue
@@ -137,6 +136,15 @@ class GradeWithoutViews(NbGraderPreprocessor):
                 continue
             cell.metadata.setdefault("tags", []).append(SKIP)
         return nb, resources
+
+
+def submitted_answers(resources):
+    """The answers file of the submission being graded, read once per notebook: the steps
+    of one autograde pass share ``resources``, so the second asks the first's reading."""
+    if "msp_answers" not in resources:
+        folder = Path(resources.get("metadata", {}).get("path") or ".")
+        resources["msp_answers"] = read_answers(answers_path(folder))
+    return resources["msp_answers"]
 
 
 def _assessor_outputs(read, ident: str, prompts: list[dict], path_of: str | None,
@@ -156,8 +164,7 @@ class NoteAnswersProblem(NbGraderPreprocessor):
     JSON, edited by hand), instead of under every item it leaves unmarked."""
 
     def preprocess(self, nb, resources):
-        folder = Path(resources.get("metadata", {}).get("path") or ".")
-        problem = read_answers(answers_path(folder)).problem
+        problem = submitted_answers(resources).problem
         if problem:
             self.log.warning(problem)
             nb.cells.insert(0, note_cell(problem))
@@ -165,8 +172,7 @@ class NoteAnswersProblem(NbGraderPreprocessor):
 
 
 def _is_test(cell) -> bool:
-    meta = cell.metadata.get("nbgrader", {})
-    return bool(meta.get("grade")) and not meta.get("solution")
+    return utils.is_grade(cell) and not utils.is_solution(cell)
 
 
 def _assessor_only(output) -> bool:
