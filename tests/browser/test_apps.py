@@ -236,57 +236,6 @@ def test_journal_saves_and_downloads_cpd_record(page, open_app_in, axe, screensh
     assert external_requests == []
 
 
-def press_until(page, text: str = "", *, selector: str = "button", limit: int = 80,
-                key: str | None = "Enter") -> None:
-    """Press Tab until the focused element matches ``selector`` and its text contains
-    ``text``, then press ``key``: the page is driven by the keyboard alone."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        found = page.evaluate(
-            "([sel, text]) => { const e = document.activeElement; return !!e && e.matches(sel)"
-            " && (e.innerText || e.value || '').includes(text) }", [selector, text])
-        if found:
-            if key:
-                page.keyboard.press(key)
-            return
-    raise AssertionError(f"could not reach {selector} '{text}' with the Tab key")
-
-
-def test_case_study_with_the_keyboard_alone(page, open_app_in):
-    open_app_in(page, app("case_study", id=CASE.id), "button.msp-start")
-    press_until(page, "Start the case study")
-    for _ in range(20):
-        page.wait_for_selector("button.msp-choice, .msp-ending")
-        if page.locator(".msp-ending").count():
-            break
-        label = page.locator("button.msp-choice").first.inner_text()
-        press_until(page, label[:40])
-        page.wait_for_selector("button.msp-continue")
-        press_until(page, "Continue" if page.locator("button.msp-continue").inner_text()
-                    == "Continue" else "See how it ends")
-    page.wait_for_selector(".msp-ending")
-    press_until(page, selector=".msp-prompt textarea", key=None)
-    page.keyboard.type("Typed with the keyboard only.")
-    press_until(page, "Save my reflection")
-    page.wait_for_selector("text=Reflection saved")
-
-
-def test_quiz_and_risk_with_the_keyboard_alone(page, open_app_in):
-    open_app_in(page, app("quiz", tag=QUIZ_TAG), "button.msp-answer-myth")
-    for item in QUIZ_ITEMS:
-        press_until(page, "It's a myth" if item.is_myth else "It's true")
-        page.wait_for_selector("button.msp-next:not([disabled])")
-        press_until(page, page.locator("button.msp-next").inner_text())
-    page.wait_for_selector(".msp-quiz-summary")
-    assert f"{len(QUIZ_ITEMS)} of {len(QUIZ_ITEMS)} correct" in page.inner_text(
-        ".msp-quiz-summary")
-    open_app_in(page, app("risk", id=RISK.id), "button.msp-submit")
-    press_until(page, selector=".msp-risk select", key="ArrowDown")
-    press_until(page, "Submit my assessment")
-    page.wait_for_selector("table.msp-matrix")
-    page.wait_for_selector("text=Your answer beside the model answer")
-
-
 def test_site_root_opens_the_gallery(page, kit_server):
     """Does the printed address (the site root) land on the gallery, not a file list?"""
     page.goto(kit_server.url)

@@ -84,6 +84,8 @@ def test_the_quiz_by_keyboard_keeps_focus_on_what_comes_next(page, open_app_in, 
         page.keyboard.press("Enter")
         focus_lands(page, "Your score" if i == len(QUIZ_ITEMS) - 1 else
                     "Is this a myth, or is it true?")
+    right = int(QUIZ_ITEMS[0].is_myth)  # only the first answer can be right
+    assert f"got {right} of {len(QUIZ_ITEMS)} correct" in page.inner_text(".msp-quiz-summary")
     tab_to(page, "Try the ones I missed")
     page.keyboard.press("Space")
     focus_lands(page, "Is this a myth, or is it true?")
