@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_apps import CASE, QUIZ_ITEMS, RISK, app, assert_accessible
+from tests.browser.test_apps import CASE, QUIZ_ITEMS, QUIZ_TAG, RISK, app, assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -70,7 +70,7 @@ def test_the_quiz_by_keyboard_keeps_focus_on_what_comes_next(page, open_app_in, 
                                                             screenshot):
     """Answering moves focus to the feedback, Next to the next statement, the last one to
     the score, and a retry to the statement: never to <body>."""
-    open_app_in(page, app("quiz", tag="advocacy"), "button.msp-answer-myth")
+    open_app_in(page, app("quiz", tag=QUIZ_TAG), "button.msp-answer-myth")
     from_the_top(page)
     for i, item in enumerate(QUIZ_ITEMS):
         tab_to(page, "It's a myth" if i == 0 else ("It's true" if item.is_myth else

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import pytest
 
-from .test_apps import CASE, QUIZ_ITEMS, RISK, app, assert_accessible, finish_case
+from .test_apps import CASE, QUIZ_ITEMS, QUIZ_TAG, RISK, app, assert_accessible, finish_case
 
 pytestmark = pytest.mark.browser
 
@@ -253,7 +253,7 @@ def test_the_quiz_reads_in_full_and_says_what_was_answered(page, open_app_in, sc
                                                              axe):
     """Does every state of the quiz read in full, and does the feedback say, in words, which
     answer the learner picked ("You answered: It's a myth"), with that button marked?"""
-    open_app_in(page, app("quiz", tag="advocacy"), "button.msp-answer-myth")
+    open_app_in(page, app("quiz", tag=QUIZ_TAG), "button.msp-answer-myth")
     reads_in_full(page, screenshot, "statement", axe)
     for i, item in enumerate(QUIZ_ITEMS):
         said_myth = i % 2 == 0
