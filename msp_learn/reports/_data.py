@@ -34,6 +34,7 @@ from sqlalchemy import String, create_engine, event, make_url, select, type_coer
 
 from msp_learn import events as ev
 from msp_learn.identity import name_key
+from msp_learn.reports._aside import Aside
 from msp_learn.reports._events import compact_events, event_tables
 from msp_learn.reports._gradebook import CHUNK, grade_rows
 from msp_learn.reports._learners import LEARNER_COLUMNS, NOT_GIVEN, Problem, read_learners
@@ -502,33 +503,39 @@ def _json(text: Any) -> Any:
         return text
 
 
-def read_store(url: str, content: _Content) -> dict[str, list]:
-    """Every answer, choice, ending, reflection and workshop answer in the kit's store.
+@dataclass
+class StoreRows:
+    """What :func:`read_store_rows` read from the store: its learners (id -> (name, role)),
+    its events (compact), reflections and workshop rows (sessions, participants, answers;
+    None before schema 4), or ``problem`` when it could not be read."""
 
-    Rows carry the store's learner name as ``learner`` (mapped to learners-file ids later).
-    """
+    people: dict = field(default_factory=dict)
+    events: Any = None
+    reflections: list = field(default_factory=list)
+    workshop: tuple | None = None
+    problem: Problem | None = None
+
+
+def read_store_rows(url: str) -> StoreRows:
+    """The store's rows the report needs, read only (no content needed: it can be read aside,
+    in another process, while the gradebook is read)."""
     from msp_learn.store import _schema as S  # the tables; read only, no migration
 
-    out: dict[str, list] = {"answers": [], "choices": [], "endings": [], "reflections": [],
-                            "anonymous": [], "learners": [], "problems": []}
     shown = make_url(url).render_as_string(hide_password=True)
     try:
         engine = _store_engine(url)
     except FileNotFoundError as exc:
-        out["problems"].append(Problem(shown, 0, 0, f"{exc}; no practice or workshop answers "
-                                       "are in this report.", "warning"))
-        return out
+        return StoreRows(problem=Problem(shown, 0, 0, f"{exc}; no practice or workshop answers "
+                                         "are in this report.", "warning"))
     try:
         with engine.connect() as conn:
             version = S.current_version(conn)
             if version > S.STEPS[-1].version:
-                out["problems"].append(Problem(shown, 0, 0, f"the store was written by a newer "
-                                               f"msp_learn (schema {version}); upgrade msp_learn "
-                                               "to report on it."))
-                return out
+                return StoreRows(problem=Problem(
+                    shown, 0, 0, f"the store was written by a newer msp_learn (schema "
+                    f"{version}); upgrade msp_learn to report on it."))
             people = {row.id: (row.name, row.role) for row in conn.execute(
                 select(S.learners.c.id, S.learners.c.name, S.learners.c.role))}
-            out["learners"] = [{"store_name": n, "store_role": r} for n, r in people.values()]
             # timestamps as the driver gives them (parsed once, by pandas, not per row)
             # and the rows straight from the driver's cursor: plain tuples, no Row objects
             # (the largest table: 800,000 events at council scale)
@@ -557,11 +564,29 @@ def read_store(url: str, content: _Content) -> dict[str, list]:
                                         S.workshop_answers.c.answered_at)
                                  .order_by(S.workshop_answers.c.id)).all())
     except Exception as exc:  # noqa: BLE001 - a store we cannot read is a problem, not a crash
-        out["problems"].append(Problem(shown, 0, 0, f"the store could not be read ({exc}); no "
-                                       "practice or workshop answers are in this report."))
-        return out
+        return StoreRows(problem=Problem(shown, 0, 0, f"the store could not be read ({exc}); "
+                                         "no practice or workshop answers are in this report."))
     finally:
         engine.dispose()
+    return StoreRows(people, events_read, reflection_rows, workshop)
+
+
+def read_store(url: str, content: _Content, rows: StoreRows | None = None) -> dict[str, list]:
+    """Every answer, choice, ending, reflection and workshop answer in the kit's store
+    (from ``rows`` when :func:`read_store_rows` has read them already).
+
+    Rows carry the store's learner name as ``learner`` (mapped to learners-file ids later).
+    """
+    out: dict[str, list] = {"answers": [], "choices": [], "endings": [], "reflections": [],
+                            "anonymous": [], "learners": [], "problems": []}
+    shown = make_url(url).render_as_string(hide_password=True)
+    rows = read_store_rows(url) if rows is None else rows
+    if rows.problem is not None:
+        out["problems"].append(rows.problem)
+        return out
+    people, reflection_rows, workshop = rows.people, rows.reflections, rows.workshop
+    out["learners"] = [{"store_name": n, "store_role": r} for n, r in people.values()]
+    events_read, rows.events = rows.events, None
     held = [events_read]
     del events_read
     _events(held, people, content, out, shown)  # it lets go of the rows as it goes
@@ -738,7 +763,8 @@ def _store_ids(store_names: Iterable[str], file: pd.DataFrame, gradebook: set[st
 
 def load(*, course: str | os.PathLike | None = None, store_url: str | None = None,
          learners_file: str | os.PathLike | None = None, catalogue=None,
-         gradebook_url: str | None = None, roles: Collection[str] | None = None) -> ReportData:
+         gradebook_url: str | None = None, roles: Collection[str] | None = None,
+         parallel: bool | None = None) -> ReportData:
     """Read the gradebook, the answers files, the store and the learners file (all optional).
 
     Args:
@@ -749,7 +775,23 @@ def load(*, course: str | os.PathLike | None = None, store_url: str | None = Non
             items are added to it.
         gradebook_url: extra: nbgrader's ``db_url`` when it is not ``<course>/gradebook.db``.
         roles: extra: the roles the learners file may use (others are kept, with a warning).
+        parallel: extra: read the store in a forked process while the gradebook is read
+            here (``None``: when it is safe, see ``_aside``; ``False``: never). The result
+            is the same either way.
     """
+    # The store's rows need nothing else read first: started before anything else, so the
+    # child forks from a small process with no connection open.
+    store_rows = Aside(read_store_rows, (store_url,), parallel) if store_url else None
+    try:
+        return _load(course, store_url, store_rows, learners_file, catalogue, gradebook_url,
+                     roles)
+    finally:
+        if store_rows is not None:
+            store_rows.cancel()  # only if it was never asked for (an error before that)
+
+
+def _load(course, store_url, store_rows, learners_file, catalogue, gradebook_url, roles
+          ) -> ReportData:
     from msp_learn.content import Catalogue, load_catalogue
 
     problems: list[Problem] = []
@@ -781,7 +823,7 @@ def load(*, course: str | os.PathLike | None = None, store_url: str | None = Non
         sources["course"] = str(course)
     store: dict[str, list] = {}
     if store_url:
-        store = read_store(store_url, content)
+        store = read_store(store_url, content, store_rows.result())
         problems += store.pop("problems")
         sources["store"] = make_url(store_url).render_as_string(hide_password=True)
 

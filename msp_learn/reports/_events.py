@@ -3,7 +3,8 @@
 At council scale the store holds some 800,000 events but only a few thousand distinct
 (event, payload, activity) combinations: the same answer to the same item, again and again.
 So the events are read a chunk at a time into :class:`Events` (each distinct one numbered,
-text shared, timestamps parsed), each distinct one is decoded once (by the caller's
+ids as integers, timestamps parsed: no text kept per event), each distinct one is decoded
+once (by the caller's
 ``decode``), and every table is built by taking from those few decoded values by position
 (numpy), never row by row.
 """
@@ -56,51 +57,48 @@ def _objects(values: list) -> np.ndarray:
     return out
 
 
+def _ints(values: list) -> np.ndarray:
+    """``values`` as int64 when they are all whole numbers (the store's ids), else objects."""
+    try:
+        return np.fromiter(values, np.int64, len(values))
+    except (TypeError, ValueError, OverflowError):
+        return _objects(values)
+
+
 @dataclass
 class Events:
-    """The events, compact: ``key`` numbers each event's (event, payload, activity id)
-    (``keys[n]`` is the n-th, by first appearance); text columns share one string per
-    distinct value; ``recorded_at`` is parsed."""
+    """The events, compact: ``key`` numbers each event's (event, payload, activity id,
+    activity kind) (``keys[n]`` is the n-th, by first appearance); ``recorded_at`` is
+    parsed."""
 
     id: np.ndarray
     learner_id: np.ndarray
-    activity_kind: np.ndarray
-    activity_id: np.ndarray
     key: np.ndarray
     keys: list[tuple]
     recorded_at: pd.api.extensions.ExtensionArray
-
-
-def _shared(values: list, pool: dict) -> np.ndarray:
-    """``values`` as an object array whose equal strings are one object (from ``pool``)."""
-    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
-    return _objects([pool.setdefault(u, u) for u in uniques])[codes]
 
 
 def compact_events(chunks: Iterable[list[tuple]], utc) -> Events:
     """Rows of ``EVENT_COLUMNS``, some at a time, as :class:`Events`: each chunk's text is
     let go once read, so the events are never all held as Python rows."""
     index: dict[tuple, int] = {}
-    pool: dict = {}
+    number = index.setdefault
     parts: list[tuple] = []
     for rows in chunks:
-        cols = dict(zip(EVENT_COLUMNS, columns(rows, len(EVENT_COLUMNS)), strict=True))
+        ids, learners, kinds, activities, names, payloads, when = columns(
+            rows, len(EVENT_COLUMNS))
         del rows
-        event, payload, activity = cols["event"], cols["payload"], cols["activity_id"]
-        local, first = group_codes(event, payload, activity)
-        key = np.array([index.setdefault((event[i], payload[i], activity[i]), len(index))
-                        for i in first], "intp")[local]
-        parts.append((np.asarray(cols["id"], dtype=object),
-                      np.asarray(cols["learner_id"], dtype=object),
-                      _shared(cols["activity_kind"], pool), _shared(activity, pool), key,
-                      utc(pd.Series(_objects(cols["recorded_at"])))))
+        distinct = zip(names, payloads, activities, kinds, strict=True)
+        key = np.fromiter((number(k, len(index)) for k in distinct), np.intp, len(ids))
+        del kinds, activities, names, payloads
+        parts.append((_ints(ids), _ints(learners), key, utc(pd.Series(_objects(when)))))
     if not parts:
-        parts = [(_objects([]), _objects([]), _objects([]), _objects([]),
-                  np.array([], "intp"), utc(pd.Series([], dtype=object)))]
-    ids, learners, kinds, activities, keys = (
-        np.concatenate(c) for c in zip(*(p[:5] for p in parts), strict=True))
-    when = pd.concat([p[5] for p in parts], ignore_index=True).array
-    return Events(ids, learners, kinds, activities, keys, list(index), when)
+        parts = [(_objects([]), _objects([]), np.array([], "intp"),
+                  utc(pd.Series([], dtype=object)))]
+    ids, learners, keys = (np.concatenate(c) for c in zip(*(p[:3] for p in parts),
+                                                          strict=True))
+    when = pd.concat([p[3] for p in parts], ignore_index=True).array
+    return Events(ids, learners, keys, list(index), when)
 
 
 def event_tables(events: Events, names: dict, decode: Decode,
@@ -109,7 +107,7 @@ def event_tables(events: Events, names: dict, decode: Decode,
     learner's name ("?" when unknown), ``next_of(case, node, choice)`` says where a choice
     leads."""
     codes = events.key
-    decoded = [decode(*k) for k in events.keys]
+    decoded = [decode(*k[:3]) for k in events.keys]
     ok_u = np.array([d is not None for d in decoded], bool)
     bad = events.id[~ok_u[codes]].tolist()
     rows = np.flatnonzero(ok_u[codes])
@@ -122,7 +120,9 @@ def event_tables(events: Events, names: dict, decode: Decode,
     known = pd.Index(list(names), dtype=object)
     name_of = _objects([*names.values(), "?"])  # -1 (not a known learner) takes the "?"
     learner = name_of[known.get_indexer(pd.Index(events.learner_id, dtype=object))[rows]]
-    kind_col, activity_col = events.activity_kind[rows], events.activity_id[rows]
+    activity_u, kind_of_u = _objects([k[2] for k in events.keys]), \
+        _objects([k[3] for k in events.keys])
+    kind_col, activity_col = kind_of_u[codes], activity_u[codes]
     when = events.recorded_at.take(rows)
     attempt, kinds = attempt_u[codes], kind_u[codes]
 

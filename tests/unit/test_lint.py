@@ -478,3 +478,29 @@ def test_a_domestic_abuse_risk_scenario_needs_a_dash_step(write):
     data["factors"]["domestic_abuse"] = "standard"
     path = write("exercises/risks/example-item.yaml", data)
     assert not [p for p in load_file(path).problems if "statutory step" in p.message]
+
+
+def test_finding_words_in_the_source_agrees_with_the_whitespace_regex():
+    """Does ``_find_words`` (the lint's way to place a phrase in the file) find the same
+    span as the regex ``w1\\s+w2...`` it replaced, on random texts, phrases and bounds?"""
+    import random
+    import re
+
+    from msp_learn.content.lint import _find_words
+
+    rng = random.Random(20261202)
+    alphabet = ["a", "b", "ab", " ", "  ", "\n", "\t", "\u00a0", ".", "é"]
+    checked = found = 0
+    for _ in range(4000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        needle = " ".join(rng.choice(["a", "b", "ab", "ba", "a.", "é"])
+                          for _ in range(rng.randint(1, 3)))
+        start = rng.randint(0, len(text))
+        end = rng.randint(start, len(text))
+        pattern = re.compile(r"\s+".join(re.escape(w) for w in needle.split()))
+        m = pattern.search(text, start, end)
+        got = _find_words(text, needle.split(), start, end)
+        assert got == (None if m is None else m.span()), (text, needle, start, end)
+        checked += 1
+        found += m is not None
+    assert checked == 4000 and found > 300  # both found and not-found cases were checked
