@@ -75,3 +75,47 @@ def test_empty_files(text):
 def test_several_documents_are_refused():
     with pytest.raises(YamlError, match="more than one"):
         parse("a: 1\n---\nb: 2\n")
+
+
+def _parsed_by(monkeypatch, fast, text):
+    from msp_learn.content import _yaml
+
+    monkeypatch.setattr(_yaml, "_FAST", fast)
+    try:
+        located, problems = parse(text)
+    except YamlError as exc:
+        return ("error", exc.message, exc.mark)
+    return (located.data, located.values, located.keys, [(p.message, p.mark) for p in problems])
+
+
+def test_libyaml_reads_every_kit_file_as_the_pure_parser_does(monkeypatch):
+    """libyaml (when PyYAML has it) is only a faster way to the same data and positions."""
+    import glob
+    from pathlib import Path
+
+    import yaml
+
+    if not getattr(yaml, "CSafeLoader", None):
+        pytest.skip("this PyYAML was built without libyaml")
+    root = Path(__file__).resolve().parents[2]
+    files = [Path(f) for d in ("case_studies", "exercises")
+             for f in glob.glob(str(root / d / "**" / "*.yaml"), recursive=True)]
+    assert len(files) >= 40
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert _parsed_by(monkeypatch, yaml.CSafeLoader, text) == \
+            _parsed_by(monkeypatch, None, text), path
+
+
+@pytest.mark.parametrize("text, says", [
+    ("a: 1\nb:\n\t- x\n", "'\\t'"),  # a tab: only the pure parser reads such text
+    ("a: [1, 2\nb: x\n", "expected ',' or ']', but got ':'"),  # the pure parser's words
+])
+def test_tabs_and_broken_files_get_the_pure_parsers_message(monkeypatch, text, says):
+    import yaml
+
+    if not getattr(yaml, "CSafeLoader", None):
+        pytest.skip("this PyYAML was built without libyaml")
+    fast = _parsed_by(monkeypatch, yaml.CSafeLoader, text)
+    assert fast == _parsed_by(monkeypatch, None, text)
+    assert fast[0] == "error" and says in fast[1]
