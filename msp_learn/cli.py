@@ -276,7 +276,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     print("Working out the tables...", file=sys.stderr)
     sections = reports.sections(data, min_group=args.min_group)
     try:
-        written = reports.write(sections, out, progress=_ProgressBar(), problems=problems)
+        written = reports.write(sections, out, progress=_ProgressBar(), problems=problems,
+                                shared=args.board)
     except (OSError, ValueError) as exc:
         raise UsageError(f"cannot write the report into {out}: {exc}") from None
     for problem in problems:
@@ -395,6 +396,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="only this assignment (repeat for several)")
     p.add_argument("--since", help="only work from this day on (YYYY-MM-DD)")
     p.add_argument("--until", help="only work up to this day, included (YYYY-MM-DD)")
+    p.add_argument("--board", action="store_true", help="a copy to share beyond the learners' "
+                   "managers (with a Safeguarding Adults Board, say): leave out the table that "
+                   "names learners, and count the data's problems rather than list them")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("lab", help="start JupyterLab with the kit's settings: no news feed, no "

@@ -6,9 +6,9 @@ See ``docs/house.md`` (Reports) for the tables' columns and the seams.
 
 from msp_learn.reports._data import ReportData, load
 from msp_learn.reports._learners import Problem, read_learners
-from msp_learn.reports._section import Plot, Section
+from msp_learn.reports._section import Plot, Section, for_sharing
 from msp_learn.reports._sections import sections
 from msp_learn.reports._write import write
 
-__all__ = ["Plot", "Problem", "ReportData", "Section", "load", "read_learners", "sections",
-           "write"]
+__all__ = ["Plot", "Problem", "ReportData", "Section", "for_sharing", "load", "read_learners",
+           "sections", "write"]

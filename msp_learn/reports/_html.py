@@ -231,11 +231,21 @@ def contents(parts: list[tuple[str, list[Section]]]) -> Markup:
               class_="msp-contents", aria_labelledby="contents")
 
 
+#: What a copy says of who may see it: made for sharing (``shared``), or not.
+SHARED_NOTE = ("This copy is made to share beyond the learners' managers, with a Safeguarding "
+               "Adults Board for example: no table names a learner, and the problems found in "
+               "the data are counted, not listed.")
+NAMED_NOTE = ("This copy names learners (in \u201cCompletion by learner\u201d): share it only "
+              "with their managers. For anyone else, such as a Safeguarding Adults Board, make "
+              "the copy for sharing: msp-learn report --board.")
+
+
 def page(sections: Sequence[Section], *, title: str = TITLE, generated: dt.datetime | None = None,
-         problems: Sequence[str] = (), on_section: Callable[[Section], None] | None = None
-         ) -> str:
+         problems: Sequence[str] = (), on_section: Callable[[Section], None] | None = None,
+         shared: bool = False) -> str:
     """The whole report as an HTML document (``on_section`` is called after each section is
-    drawn, for a progress bar)."""
+    drawn, for a progress bar; ``shared``: the sections are ``for_sharing``'s, and the page
+    says so)."""
     generated = generated or dt.datetime.now()
     parts = groups(sections)
     body: list[Any] = [
@@ -245,6 +255,10 @@ def page(sections: Sequence[Section], *, title: str = TITLE, generated: dt.datet
         el("p", f"Made on {generated:%d %B %Y at %H:%M}. No figure is shown for a group "
            "too small to keep its members anonymous.", class_="msp-meta"),
     ]
+    if shared:
+        body.append(el("p", SHARED_NOTE, class_="msp-meta"))
+    elif any(s.extra.get("names_individuals") for s in sections):
+        body.append(el("p", NAMED_NOTE, class_="msp-meta"))
     if problems:
         body.append(el("div", el("p", el("strong", "Problems found in the data")),
                        el("ul", *[el("li", p) for p in problems]), class_="msp-notes"))

@@ -9,6 +9,7 @@ already protected (no figure for a group smaller than the report's minimum; see
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -62,3 +63,11 @@ class Section:
     notes: tuple[str, ...] = ()
     group: str = ""  # the report part it belongs to: "Completion", "Items", "Myths", ...
     extra: dict = field(default_factory=dict)
+
+
+def for_sharing(sections: Sequence[Section]) -> list[Section]:
+    """The sections fit to share beyond the learners' managers (with a Safeguarding Adults
+    Board, say): all but those that name individuals ("Completion by learner") or list the
+    data's problems (whose messages quote learners' ids)."""
+    return [s for s in sections
+            if not (s.extra.get("names_individuals") or s.extra.get("problems"))]

@@ -14,7 +14,7 @@ from pathlib import Path
 from ._csv import file_names, write_csv
 from ._excel import write_excel
 from ._html import TITLE, page
-from ._section import Section
+from ._section import Section, for_sharing
 
 Progress = Callable[[int, int, str], None]
 
@@ -31,18 +31,30 @@ def _atomic(path: Path, write: Callable[[Path], object]) -> Path:
 
 def write(sections: Sequence[Section], out_dir: str | os.PathLike[str], *,
           progress: Progress | None = None, title: str = TITLE,
-          problems: Sequence[str] = ()) -> list[Path]:
+          problems: Sequence[str] = (), shared: bool = False) -> list[Path]:
     """Write the report of ``sections`` into ``out_dir`` (created if missing); return the
     paths written. ``progress(done, total, label)`` is called as each part is drawn;
     ``problems`` (the data's problems, as plain sentences) are listed at the report's top.
+    ``shared``: a copy to share beyond the learners' managers: only ``for_sharing``'s
+    sections, the problems counted rather than listed, and the page says so.
 
     Raises ValueError when ``out_dir`` is an existing file.
     """
-    sections = list(sections)
+    every = list(sections)
+    sections = for_sharing(every) if shared else every
+    if shared and problems:
+        many = len(problems) != 1
+        problems = [f"{len(problems)} problem{'s' * many} found in the data {'are' if many else 'is'} "
+                    "listed in the managers' copy of this report (made without --board)."]
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise ValueError(f"{out} is a file, not a folder: name a folder for the report")
     (out / "csv").mkdir(parents=True, exist_ok=True)
+    if shared:  # an earlier managers' copy here must not leave its named tables behind
+        kept = {id(s) for s in sections}
+        for name, s in zip(file_names(every), every, strict=True):
+            if id(s) not in kept:
+                (out / "csv" / name).unlink(missing_ok=True)
     total = 3 * len(sections) + 1
     done = 0
 
@@ -54,7 +66,7 @@ def write(sections: Sequence[Section], out_dir: str | os.PathLike[str], *,
 
     now = dt.datetime.now()
     written = [_atomic(out / "report.html", lambda p: p.write_text(
-        page(sections, title=title, generated=now, problems=problems,
+        page(sections, title=title, generated=now, problems=problems, shared=shared,
              on_section=lambda s: tick(f"HTML: {s.title}")), encoding="utf-8"))]
     written.append(_atomic(out / "report.xlsx", lambda p: write_excel(
         sections, p, title=f"{title} ({now:%d %B %Y})",

@@ -124,3 +124,49 @@ def test_report_filter_by_team(capsys, tmp_path, tiny_store):
     assert code == 0, err
     html = (out / "report.html").read_text("utf-8")
     assert "South" not in html.split("Contents")[1]
+
+
+def test_board_copy_names_no_learner_and_lists_no_problem(capsys, tmp_path, tiny_store):
+    """Does --board leave out the table naming learners (HTML, workbook, CSV, even when a
+    managers' copy was written to the same folder before) and count, not list, the data's
+    problems, whose messages quote ids, each copy saying who it is for?"""
+    from msp_learn.reports._html import NAMED_NOTE, SHARED_NOTE
+    from tests.reports.builders import gradebook
+
+    url, learners = tiny_store
+    with learners.open("a", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerow(["ghost-learner", "Gus Ghost", "North", "Social worker"])
+    course = tmp_path / "course"
+    gradebook(course, {"week-1": {"test-myth-a": (1, "grade")}},
+              {(name, "week-1"): {"test-myth-a": 1.0} for name in TEAMS["North"]})
+    out = tmp_path / "report"
+    both = ("--store", url, "--learners", str(learners), "--course", str(course))
+    code, _, err = run(capsys, "--out", str(out), *both)
+    assert code == 0, err
+    managers = (out / "report.html").read_text("utf-8")
+    assert "Ann North0" in managers and "ghost-learner" in managers
+    shared, named = SHARED_NOTE.split(": ")[1], NAMED_NOTE.split(": ")[1]  # no apostrophes
+    assert named in managers and shared not in managers
+    assert (out / "csv" / "completion-by-learner.csv").is_file()
+    assert "Ann North0" in _workbook_text(out / "report.xlsx")
+
+    code, _, err = run(capsys, "--out", str(out), *both, "--board")
+    assert code == 0, err
+    assert "ghost-learner" in err  # the lead still sees every problem where it is
+    board = (out / "report.html").read_text("utf-8")
+    assert "Ann North0" not in board and "ghost-learner" not in board
+    assert shared in board and named not in board
+    assert "1 problem found in the data is listed in the managers" in board
+    assert "North" in board  # the team figures are all there
+    names = {p.name for p in (out / "csv").glob("*.csv")}
+    assert "completion-by-learner.csv" not in names and "data-problems.csv" not in names
+    assert "completion-by-team.csv" in names
+    book = openpyxl.load_workbook(out / "report.xlsx")
+    assert len(book.sheetnames) == len(names) + 1  # Contents, then a sheet per CSV
+    text = _workbook_text(out / "report.xlsx")
+    assert "Ann North0" not in text and "ghost-learner" not in text and "North" in text
+
+
+def _workbook_text(path) -> str:
+    return " ".join(str(c.value) for sheet in openpyxl.load_workbook(path).worksheets
+                    for row in sheet.iter_rows() for c in row)
