@@ -1,7 +1,7 @@
 """One read run aside, in a forked process, while this process does other work.
 
 A report reads two large sources: nbgrader's gradebook and the kit's store. Neither needs
-the other, and the machine has more than one core, so :func:`aside` reads the store in a
+the other, and the machine has more than one core, so :class:`Aside` reads the store in a
 forked child while the caller reads the gradebook. The child sends its result back through a
 pipe (pickled); :meth:`Aside.result` waits for it.
 
@@ -29,13 +29,12 @@ def can_fork() -> bool:
 class Aside:
     """The result of ``fn(*args)``, worked out in a forked child when one could be started."""
 
-    def __init__(self, fn: Callable[..., Any], args: tuple, parallel: bool | None = None
-                 ) -> None:
+    def __init__(self, fn: Callable[..., Any], args: tuple, parallel: bool = True) -> None:
         self.fn, self.args = fn, args
         self.ran_aside = False  # True once a result came from the child
         self.why_here: str | None = None  # why it ran in this process, if it did
         self._process = self._conn = None
-        if parallel is False:
+        if not parallel:
             self.why_here = "asked to run in this process"
         elif not can_fork():
             self.why_here = "cannot fork here (no fork, or other threads running)"

@@ -764,7 +764,7 @@ def _store_ids(store_names: Iterable[str], file: pd.DataFrame, gradebook: set[st
 def load(*, course: str | os.PathLike | None = None, store_url: str | None = None,
          learners_file: str | os.PathLike | None = None, catalogue=None,
          gradebook_url: str | None = None, roles: Collection[str] | None = None,
-         parallel: bool | None = None) -> ReportData:
+         parallel: bool = True) -> ReportData:
     """Read the gradebook, the answers files, the store and the learners file (all optional).
 
     Args:
@@ -776,8 +776,8 @@ def load(*, course: str | os.PathLike | None = None, store_url: str | None = Non
         gradebook_url: extra: nbgrader's ``db_url`` when it is not ``<course>/gradebook.db``.
         roles: extra: the roles the learners file may use (others are kept, with a warning).
         parallel: extra: read the store in a forked process while the gradebook is read
-            here (``None``: when it is safe, see ``_aside``; ``False``: never). The result
-            is the same either way.
+            here, when it is safe (see ``_aside``); ``False``: never. The result is the same
+            either way.
     """
     # The store's rows need nothing else read first: started before anything else, so the
     # child forks from a small process with no connection open.

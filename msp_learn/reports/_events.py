@@ -4,9 +4,8 @@ At council scale the store holds some 800,000 events but only a few thousand dis
 (event, payload, activity) combinations: the same answer to the same item, again and again.
 So the events are read a chunk at a time into :class:`Events` (each distinct one numbered,
 ids as integers, timestamps parsed: no text kept per event), each distinct one is decoded
-once (by the caller's
-``decode``), and every table is built by taking from those few decoded values by position
-(numpy), never row by row.
+once (by the caller's ``decode``), and every table is built by taking from those few
+decoded values by position (numpy), never row by row.
 """
 
 from __future__ import annotations
@@ -120,8 +119,9 @@ def event_tables(events: Events, names: dict, decode: Decode,
     known = pd.Index(list(names), dtype=object)
     name_of = _objects([*names.values(), "?"])  # -1 (not a known learner) takes the "?"
     learner = name_of[known.get_indexer(pd.Index(events.learner_id, dtype=object))[rows]]
-    activity_u, kind_of_u = _objects([k[2] for k in events.keys]), \
-        _objects([k[3] for k in events.keys])
+    # each key is (event, payload, activity id, activity kind)
+    activity_u = _objects([k[2] for k in events.keys])
+    kind_of_u = _objects([k[3] for k in events.keys])
     kind_col, activity_col = kind_of_u[codes], activity_u[codes]
     when = events.recorded_at.take(rows)
     attempt, kinds = attempt_u[codes], kind_u[codes]

@@ -104,7 +104,7 @@ def test_the_report_is_the_same_read_aside_or_here(tmp_path, catalogue, monkeypa
     url = f"sqlite:///{tmp_path / 'store.sqlite'}"
     write_store(url)
     here = load(store_url=url, catalogue=catalogue, parallel=False)
-    aside = load(store_url=url, catalogue=catalogue, parallel=None)
+    aside = load(store_url=url, catalogue=catalogue)
     assert [a.ran_aside for a in made] == [False, _aside.can_fork()]
     for name in ("answers", "choices", "endings", "reflections", "anonymous", "learners"):
         pd.testing.assert_frame_equal(getattr(aside, name), getattr(here, name), obj=name)

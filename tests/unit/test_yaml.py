@@ -77,6 +77,17 @@ def test_several_documents_are_refused():
         parse("a: 1\n---\nb: 2\n")
 
 
+def _libyaml():
+    """PyYAML's libyaml loader. Its wheels (pip) and conda-forge's package carry it; without
+    it the kit still reads content, with the pure parser only, several times slower."""
+    import yaml
+
+    fast = getattr(yaml, "CSafeLoader", None)
+    assert fast is not None, ("this PyYAML was built without libyaml: install PyYAML's "
+                              "wheel (pip install --force-reinstall --only-binary :all: PyYAML)")
+    return fast
+
+
 def _parsed_by(monkeypatch, fast, text):
     from msp_learn.content import _yaml
 
@@ -93,18 +104,14 @@ def test_libyaml_reads_every_kit_file_as_the_pure_parser_does(monkeypatch):
     import glob
     from pathlib import Path
 
-    import yaml
-
-    if not getattr(yaml, "CSafeLoader", None):
-        pytest.skip("this PyYAML was built without libyaml")
+    fast = _libyaml()
     root = Path(__file__).resolve().parents[2]
     files = [Path(f) for d in ("case_studies", "exercises")
              for f in glob.glob(str(root / d / "**" / "*.yaml"), recursive=True)]
     assert len(files) >= 40
     for path in files:
         text = path.read_text(encoding="utf-8")
-        assert _parsed_by(monkeypatch, yaml.CSafeLoader, text) == \
-            _parsed_by(monkeypatch, None, text), path
+        assert _parsed_by(monkeypatch, fast, text) == _parsed_by(monkeypatch, None, text), path
 
 
 @pytest.mark.parametrize("text, says", [
@@ -112,10 +119,6 @@ def test_libyaml_reads_every_kit_file_as_the_pure_parser_does(monkeypatch):
     ("a: [1, 2\nb: x\n", "expected ',' or ']', but got ':'"),  # the pure parser's words
 ])
 def test_tabs_and_broken_files_get_the_pure_parsers_message(monkeypatch, text, says):
-    import yaml
-
-    if not getattr(yaml, "CSafeLoader", None):
-        pytest.skip("this PyYAML was built without libyaml")
-    fast = _parsed_by(monkeypatch, yaml.CSafeLoader, text)
+    fast = _parsed_by(monkeypatch, _libyaml(), text)
     assert fast == _parsed_by(monkeypatch, None, text)
     assert fast[0] == "error" and says in fast[1]
